@@ -1,0 +1,3 @@
+from govbrief.cli import main
+
+main()

@@ -1,0 +1,42 @@
+"""Helpers shared by the server-rendered views: run a service and turn its errors into messages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+
+
+def error_messages(exc: Exception) -> list[str]:
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            return [m for errors in exc.message_dict.values() for m in errors]
+        return list(exc.messages)
+    return [str(getattr(exc, "message", "") or exc)]
+
+
+def run_service(request, fn, /, *, success: str | None = None, form=None, **kwargs):
+    """Call a service; on a domain error show it (on the form's fields where they match) and
+    return None, so the page re-renders with nothing lost."""
+    try:
+        result = fn(**kwargs)
+    except ValidationError as exc:
+        if form is not None and hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            for message in error_messages(exc):
+                messages.error(request, message)
+        return None
+    except PermissionDenied as exc:
+        for message in error_messages(exc):
+            messages.error(request, message)
+        return None
+    if success:
+        messages.success(request, success)
+    return result if result is not None else True
+
+
+def paginate(request, queryset, per_page: int = 25):
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))

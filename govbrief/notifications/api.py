@@ -1,0 +1,54 @@
+"""The signed-in person's notifications: list, unread count, mark read."""
+
+from __future__ import annotations
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from . import selectors, services
+from .models import Notification
+from .serializers import MarkReadResultSerializer, MarkReadSerializer, NotificationSerializer, UnreadCountSerializer
+
+
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(method="filter_unread", label="unread")
+
+    class Meta:
+        model = Notification
+        fields = ["unread"]
+
+    def filter_unread(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(read_at__isnull=value)
+
+
+@extend_schema(tags=["notifications"])
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = NotificationSerializer
+    filterset_class = NotificationFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Notification.objects.none()
+        return selectors.notifications_for(user=self.request.user)
+
+    @extend_schema(summary="Number of unread notifications", responses=UnreadCountSerializer)
+    @action(detail=False, methods=["get"], url_path="unread-count", url_name="unread-count",
+            pagination_class=None, filterset_class=None)
+    def unread_count(self, request):
+        return Response({"unread": selectors.unread_count(user=request.user)})
+
+    @extend_schema(summary="Mark notifications read", request=MarkReadSerializer, responses=MarkReadResultSerializer)
+    @action(detail=False, methods=["post"], url_path="mark-read", url_name="mark-read",
+            pagination_class=None, filterset_class=None)
+    def mark_read(self, request):
+        serializer = MarkReadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        ids = None if data.get("all") else data["ids"]
+        marked = services.notifications_mark_read(user=request.user, ids=ids)
+        return Response({"marked": marked, "unread": selectors.unread_count(user=request.user)})

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from .models import Notification
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    is_read = serializers.SerializerMethodField(label=_("read"))
+
+    class Meta:
+        model = Notification
+        fields = ["id", "verb", "message", "url", "created_at", "read_at", "is_read"]
+        read_only_fields = fields
+
+    def get_is_read(self, obj) -> bool:
+        return obj.read_at is not None
+
+
+class IdListField(serializers.ListField):
+    """A list of ids whose errors keep the index in the path (``ids[0]``), like every list in the API."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.IntegerField(min_value=1), **kwargs)
+
+    def run_child_validation(self, data):
+        values, errors = [], []
+        for item in data:
+            try:
+                values.append(self.child.run_validation(item))
+                errors.append([])
+            except serializers.ValidationError as exc:
+                errors.append(exc.detail)
+        if any(errors):
+            raise serializers.ValidationError(errors)
+        return values
+
+
+class MarkReadSerializer(serializers.Serializer):
+    """Either the ids to mark read, or ``all: true``."""
+
+    ids = IdListField(required=False, allow_empty=True)
+    all = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, attrs):
+        if not attrs.get("all") and "ids" not in attrs:
+            raise serializers.ValidationError(_("Give the ids to mark read, or all."), code="required")
+        return attrs
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread = serializers.IntegerField(min_value=0)
+
+
+class MarkReadResultSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(min_value=0)
+    unread = serializers.IntegerField(min_value=0)

@@ -1,0 +1,37 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from govbrief.core.web import paginate
+
+from .selectors import notifications_for
+from .services import notifications_mark_read
+
+
+@login_required
+def notification_list(request):
+    qs = notifications_for(user=request.user)
+    if request.GET.get("unread"):
+        qs = qs.filter(read_at__isnull=True)
+    return render(request, "notifications/list.html", {"page": paginate(request, qs, 30), "unread_only": bool(request.GET.get("unread"))})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()] or None
+    notifications_mark_read(user=request.user, ids=ids)
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/") and not nxt.startswith("//"):
+        return redirect(nxt)
+    return redirect("notifications:list")
+
+
+@login_required
+def notification_open(request, pk):
+    """Follow a notification's link and mark it read on the way."""
+    n = notifications_for(user=request.user).filter(pk=pk).first()
+    if n is None:
+        return redirect("notifications:list")
+    notifications_mark_read(user=request.user, ids=[n.pk])
+    return redirect(n.url if n.url.startswith("/") and not n.url.startswith("//") else "notifications:list")

@@ -1,0 +1,39 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import InformantRegistration
+
+
+class RegistrationForm(forms.ModelForm):
+    """分管政务信息领导及信息员登记表 (seed 004), field for field."""
+
+    class Meta:
+        model = InformantRegistration
+        fields = [
+            "address", "office_phone", "fax",
+            "leader_name", "leader_post", "leader_duties", "leader_office_phone", "leader_mobile",
+            "leader_home_phone", "leader_govnet", "leader_email",
+            "informant_name", "informant_gender", "informant_post", "informant_birth_month", "informant_native_place",
+            "informant_party_member", "informant_office_phone", "informant_mobile", "informant_home_phone",
+            "informant_govnet", "informant_qq", "informant_email", "informant_resume",
+        ]
+        widgets = {"informant_birth_month": forms.DateInput(attrs={"type": "month"}, format="%Y-%m")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["informant_birth_month"].input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+    UNIT_FIELDS = ["address", "office_phone", "fax"]
+    LEADER_FIELDS = [f for f in Meta.fields if f.startswith("leader_")]
+    INFORMANT_FIELDS = [f for f in Meta.fields if f.startswith("informant_")]
+
+    def sections(self):
+        return [
+            (_("Unit"), [self[f] for f in self.UNIT_FIELDS]),
+            (_("Supervising leader"), [self[f] for f in self.LEADER_FIELDS]),
+            (_("Informant"), [self[f] for f in self.INFORMANT_FIELDS]),
+        ]
+
+
+class OpinionForm(forms.Form):
+    opinion = forms.CharField(label=_("Opinion"), max_length=300, required=False)

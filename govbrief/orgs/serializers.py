@@ -1,0 +1,71 @@
+"""JSON shapes of units and people. English field names; labels come from the models' verbose names."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .choices import Role
+from .models import Unit, User
+
+
+class UnitBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "name", "short_name", "kind", "level", "is_direct_point"]
+        read_only_fields = fields
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = [
+            "id", "name", "short_name", "code", "kind", "kind_display", "level", "level_display", "parent",
+            "is_direct_point", "address", "phone", "fax",
+        ]
+        read_only_fields = fields
+
+
+class UserBriefSerializer(serializers.ModelSerializer):
+    display_name = serializers.CharField(source="get_full_name", read_only=True, label=_("full name"))
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name", "unit"]
+        read_only_fields = fields
+
+
+class RoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices, label=_("role"))
+    label = serializers.CharField(label=_("role"))
+
+
+class MeSerializer(serializers.ModelSerializer):
+    """The signed-in person: who, where, in which roles, and where their unit may report to."""
+
+    display_name = serializers.CharField(source="get_full_name", read_only=True, label=_("full name"))
+    unit = UnitBriefSerializer(read_only=True, allow_null=True)
+    roles = serializers.SerializerMethodField()
+    report_targets = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id", "username", "display_name", "post", "email", "mobile", "office_phone", "unit", "roles",
+            "report_targets", "must_change_password",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(RoleSerializer(many=True))
+    def get_roles(self, user) -> list[dict]:
+        return RoleSerializer(
+            [{"role": r, "label": Role(r).label} for r in Role.values if r in user.role_set], many=True
+        ).data
+
+    @extend_schema_field(UnitBriefSerializer(many=True))
+    def get_report_targets(self, user) -> list[dict]:
+        return UnitBriefSerializer(self.context.get("report_targets", []), many=True).data

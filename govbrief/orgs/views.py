@@ -1,0 +1,90 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from govbrief.core.web import run_service
+
+from . import selectors, services
+from .choices import RegistrationState, UnitKind, UnitLevel
+from .forms import OpinionForm, RegistrationForm
+from .models import InformantRegistration, Unit, User
+
+
+@login_required
+def unit_directory(request):
+    q = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    level = request.GET.get("level", "")
+    if q or kind or level:
+        rows = [(u, 0) for u in selectors.units_directory(query=q, kind=kind, level=level)]
+    else:
+        rows = selectors.unit_tree()
+    return render(request, "orgs/directory.html", {
+        "rows": rows, "q": q, "kind": kind, "level": level, "kinds": UnitKind.choices, "levels": UnitLevel.choices,
+    })
+
+
+@login_required
+def unit_detail(request, pk):
+    unit = Unit.objects.select_related("parent").filter(pk=pk, is_active=True).first()
+    if unit is None:
+        raise Http404
+    return render(request, "orgs/unit_detail.html", {
+        "unit": unit,
+        "members": User.objects.filter(unit=unit, is_active=True).prefetch_related("role_assignments").order_by("id"),
+        "targets": selectors.report_targets_for(unit=unit),
+        "children": unit.children.filter(is_active=True),
+        "history": unit.direct_point_history.select_related("changed_by")[:20],
+    })
+
+
+@login_required
+def registration_list(request):
+    return render(request, "orgs/registration_list.html", {
+        "registrations": selectors.registrations_for(user=request.user)[:100],
+    })
+
+
+@login_required
+def registration_new(request):
+    if request.user.unit_id is None:
+        raise Http404
+    unit = request.user.unit
+    form = RegistrationForm(request.POST or None, initial={"address": unit.address, "office_phone": unit.phone, "fax": unit.fax})
+    if request.method == "POST" and form.is_valid():
+        reg = run_service(request, services.registration_file, form=form, filed_by=request.user,
+                          **{f: form.cleaned_data[f] for f in RegistrationForm.Meta.fields},
+                          success=_("The registration was filed; it now awaits your unit head's approval."))
+        if reg:
+            return redirect("orgs:registration", pk=reg.pk)
+    return render(request, "orgs/registration_form.html", {"form": form, "unit": unit})
+
+
+@login_required
+def registration_detail(request, pk):
+    reg = selectors.registrations_for(user=request.user).filter(pk=pk).first()
+    if reg is None:
+        raise Http404
+    form = OpinionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        opinion, decision = form.cleaned_data["opinion"], request.POST.get("decision")
+        if decision == "reject":
+            run_service(request, services.registration_reject, registration=reg, user=request.user, opinion=opinion,
+                        success=_("The registration was rejected."))
+        elif reg.state == RegistrationState.SUBMITTED:
+            run_service(request, services.registration_unit_approve, registration=reg, user=request.user, opinion=opinion,
+                        success=_("Approved; it now goes to the office above."))
+        else:
+            done = run_service(request, services.registration_office_approve, registration=reg, user=request.user, opinion=opinion)
+            if done:
+                for username, password in done.initial_passwords.items():
+                    messages.success(request, _("Account %(u)s created with initial password %(p)s — hand it over; it must be changed at first login.")
+                                     % {"u": username, "p": password})
+        return redirect("orgs:registration", pk=reg.pk)
+    may_decide = (reg.state == RegistrationState.SUBMITTED and selectors.may_approve_for_unit(request.user, reg.unit)) or (
+        reg.state == RegistrationState.UNIT_APPROVED and selectors.may_approve_for_office(request.user, reg.unit))
+    return render(request, "orgs/registration_detail.html", {"reg": reg, "form": form, "may_decide": may_decide,
+                                                             "sections": RegistrationForm(instance=reg).sections()})

@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from .models import Adoption, Report, ReportEvent, ReportVersion, Submission
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Reports change only through their services, so the timeline and audit log stay complete."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ["id", "title", "unit", "kind", "state", "updated_at"]
+    list_filter = ["state", "kind", "urgency"]
+    search_fields = ["current_version__title", "unit__name"]
+    list_select_related = ["unit", "current_version"]
+
+
+@admin.register(ReportVersion)
+class ReportVersionAdmin(ReadOnlyAdmin):
+    list_display = ["report", "number", "unit", "signed_by", "signed_at", "content_hash"]
+    list_select_related = ["report__current_version", "unit", "signed_by"]
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    list_display = ["id", "report", "from_unit", "to_unit", "state", "submitted_at"]
+    list_filter = ["state"]
+    list_select_related = ["report__current_version", "from_unit", "to_unit"]
+
+
+@admin.register(Adoption)
+class AdoptionAdmin(ReadOnlyAdmin):
+    list_display = ["submission", "office", "publication", "mode", "adopted_at"]
+
+
+@admin.register(ReportEvent)
+class ReportEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "report", "action", "actor", "from_state", "to_state"]
+    list_filter = ["action"]

@@ -1,0 +1,359 @@
+"""The reports API: thin endpoints over the services, one operation each.
+
+Every object is looked up through the visibility selectors, so what a user may not see is a 404;
+every write is a service call, whose refusals core.api turns into JSON (403 for role or unit,
+400 with code ``illegal_transition`` for the wrong state)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ErrorDetail
+from rest_framework.filters import OrderingFilter
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from govbrief.core.errors import TransitionError
+
+from . import selectors, services
+from .choices import ReportKind, ReportState
+from .docx_import import import_docx
+from .models import Attachment, Report
+from .serializers import (
+    AdoptSerializer,
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+    CommentSerializer,
+    DocxImportSerializer,
+    ErrorSerializer,
+    ForwardSerializer,
+    InboxItemSerializer,
+    InboxQuerySerializer,
+    NoteSerializer,
+    ReportCreateSerializer,
+    ReportDetailSerializer,
+    ReportListSerializer,
+    ReportUpdateSerializer,
+    ResubmitSerializer,
+    ReturnSerializer,
+    SubmissionBriefSerializer,
+    SubmissionDetailSerializer,
+    SubmitSerializer,
+)
+
+
+def _drf_validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's ValidationError as DRF's, keeping each message's code (``illegal_transition``,
+    ``unsigned``, ``file_type`` …) and field paths such as ``targets[0]``."""
+    default = "illegal_transition" if isinstance(exc, TransitionError) else "invalid"
+
+    def details(errors):
+        return [ErrorDetail(message, code=error.code or default) for error in errors for message in error.messages]
+
+    if hasattr(exc, "error_dict"):
+        return exceptions.ValidationError({field: details(errors) for field, errors in exc.error_dict.items()})
+    return exceptions.ValidationError({"non_field_errors": details(exc.error_list)})
+
+
+class ServiceErrorsMixin:
+    """Until core.api does it: keep the codes of service errors, and answer every 404 alike
+    (code ``not_found``, no model names)."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, DjangoValidationError):
+            exc = _drf_validation_error(exc)
+        elif isinstance(exc, Http404):
+            exc = exceptions.NotFound()
+        return super().handle_exception(exc)
+
+
+def _responses(ok, status_code: int = 200, *errors: int) -> dict:
+    """The success body plus core.api's error body for the usual refusals."""
+    out = {status_code: ok}
+    for code in errors or (400, 403, 404):
+        out[code] = ErrorSerializer
+    return out
+
+
+def _valid(serializer_class, data, **kwargs) -> dict:
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# ---------------------------------------------------------------- reports
+
+
+class ReportFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=ReportState.choices)
+    kind = django_filters.ChoiceFilter(choices=ReportKind.choices)
+    unit = django_filters.NumberFilter(field_name="unit_id")
+    q = django_filters.CharFilter(method="filter_q", label="q")
+
+    class Meta:
+        model = Report
+        fields = ["state", "kind", "unit"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(current_version__title__icontains=value) | Q(current_version__keywords__icontains=value)
+        )
+
+
+ATTACHMENT_PK = OpenApiParameter("attachment_pk", int, OpenApiParameter.PATH, description="Attachment id.")
+NO_FILTERS = {"filter_backends": [], "pagination_class": None}
+
+
+@extend_schema(tags=["reports"])
+@extend_schema_view(
+    list=extend_schema(summary="Reports the user may see"),
+    retrieve=extend_schema(summary="A report with its text, versions, submissions and timeline",
+                           responses=_responses(ReportDetailSerializer, 200, 404)),
+)
+class ReportViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = ReportFilter
+    ordering_fields = ["updated_at", "created_at", "state", "kind", "urgency", "id"]
+    ordering = ["-updated_at", "-id"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return selectors.reports_visible_to(user=self.request.user).select_related(
+            "unit", "author", "current_version", "current_version__unit", "current_version__created_by",
+            "current_version__signed_by",
+        )
+
+    def get_serializer_class(self):
+        return ReportListSerializer if self.action == "list" else ReportDetailSerializer
+
+    def _detail(self, report: Report, status_code: int = status.HTTP_200_OK) -> Response:
+        report = selectors.report_get(user=self.request.user, pk=report.pk)
+        return Response(ReportDetailSerializer(report, context=self.get_serializer_context()).data, status=status_code)
+
+    # -------------------------------------------------------- drafting
+
+    @extend_schema(summary="Draft a report", request=ReportCreateSerializer,
+                   responses=_responses(ReportDetailSerializer, 201, 400, 403))
+    def create(self, request):
+        data = _valid(ReportCreateSerializer, request.data)
+        report = services.report_create(author=request.user, **data)
+        return self._detail(report, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Edit the unsigned text and particulars", request=ReportUpdateSerializer,
+                   responses=_responses(ReportDetailSerializer))
+    def partial_update(self, request, pk=None):
+        report = self.get_object()
+        changes = _valid(ReportUpdateSerializer, request.data, partial=True)
+        services.report_update(report=report, user=request.user, **changes)
+        return self._detail(report)
+
+    @extend_schema(summary="Import a draft from a Word (.docx) file", request=DocxImportSerializer,
+                   responses=_responses(ReportDetailSerializer, 201, 400, 403))
+    @action(detail=False, methods=["post"], url_path="import-docx", url_name="import-docx",
+            parser_classes=[MultiPartParser], **NO_FILTERS)
+    def import_docx(self, request):
+        data = _valid(DocxImportSerializer, request.data)
+        uploaded = data.pop("file")
+        if not (uploaded.name or "").lower().endswith(".docx"):
+            raise exceptions.ValidationError({"file": [ErrorDetail(_("Only Word (.docx) files can be imported."), code="file_type")]})
+        try:
+            draft = import_docx(uploaded)
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(
+                {"file": [ErrorDetail(m, code=e.code or "invalid") for e in exc.error_list for m in e.messages]}
+            ) from exc
+        report = services.report_create(author=request.user, title=draft.title, body=draft.body,
+                                        keywords=draft.keywords, imported=True, **data)
+        return self._detail(report, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Add an attachment to the unsigned version", request=AttachmentUploadSerializer,
+                   responses=_responses(AttachmentSerializer, 201))
+    @action(detail=True, methods=["post"], url_path="attachments", url_name="attachments",
+            parser_classes=[MultiPartParser], **NO_FILTERS)
+    def attachments(self, request, pk=None):
+        report = self.get_object()
+        data = _valid(AttachmentUploadSerializer, request.data)
+        attachment = services.attachment_add(report=report, user=request.user, uploaded=data["file"])
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    def _attachment(self, attachment_pk) -> Attachment:
+        report = self.get_object()  # visibility: the attachment is reached only through a visible report
+        return get_object_or_404(Attachment.objects.select_related("version"), pk=attachment_pk, version__report=report)
+
+    @extend_schema(
+        summary="Download an attachment",
+        parameters=[ATTACHMENT_PK],
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY), 404: ErrorSerializer},
+    )
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_pk>\d+)", url_name="attachment",
+            **NO_FILTERS)
+    def attachment(self, request, pk=None, attachment_pk=None):
+        attachment = self._attachment(attachment_pk)
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        return FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type)
+
+    @extend_schema(summary="Remove an attachment from the unsigned version", request=None, parameters=[ATTACHMENT_PK],
+                   responses=_responses(None, 204))
+    @attachment.mapping.delete
+    def attachment_delete(self, request, pk=None, attachment_pk=None):
+        services.attachment_remove(attachment=self._attachment(attachment_pk), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    # -------------------------------------------------------- sign-off (SPEC §3.2)
+
+    @extend_schema(summary="Send for sign-off", request=NoteSerializer, responses=_responses(ReportDetailSerializer))
+    @action(detail=True, methods=["post"], url_path="request-signoff", url_name="request-signoff", **NO_FILTERS)
+    def request_signoff(self, request, pk=None):
+        report = self.get_object()
+        data = _valid(NoteSerializer, request.data)
+        services.report_request_signoff(report=report, user=request.user, note=data["note"])
+        return self._detail(report)
+
+    @extend_schema(summary="Sign off (签发): freeze the text", request=CommentSerializer,
+                   responses=_responses(ReportDetailSerializer))
+    @action(detail=True, methods=["post"], url_path="sign-off", url_name="sign-off", **NO_FILTERS)
+    def sign_off(self, request, pk=None):
+        report = self.get_object()
+        data = _valid(CommentSerializer, request.data)
+        services.report_sign_off(report=report, signer=request.user, comment=data["comment"])
+        return self._detail(report)
+
+    @extend_schema(summary="Send back to the author", request=CommentSerializer,
+                   responses=_responses(ReportDetailSerializer))
+    @action(detail=True, methods=["post"], url_path="send-back", url_name="send-back", **NO_FILTERS)
+    def send_back(self, request, pk=None):
+        report = self.get_object()
+        data = _valid(CommentSerializer, request.data)
+        services.report_send_back(report=report, signer=request.user, comment=data["comment"])
+        return self._detail(report)
+
+    @extend_schema(summary="Start a new version of signed text", request=None,
+                   responses=_responses(ReportDetailSerializer, 201))
+    @action(detail=True, methods=["post"], url_path="new-version", url_name="new-version", **NO_FILTERS)
+    def new_version(self, request, pk=None):
+        report = self.get_object()
+        services.report_new_version(report=report, user=request.user)
+        return self._detail(report, status.HTTP_201_CREATED)
+
+    # -------------------------------------------------------- submitting (SPEC §3.3)
+
+    @extend_schema(summary="Submit to receiving offices", request=SubmitSerializer,
+                   responses=_responses(SubmissionBriefSerializer(many=True), 201))
+    @action(detail=True, methods=["post"], url_path="submit", url_name="submit", **NO_FILTERS)
+    def submit(self, request, pk=None):
+        report = self.get_object()
+        data = _valid(SubmitSerializer, request.data)
+        created = services.report_submit(report=report, user=request.user, targets=data["targets"], note=data["note"])
+        return Response(SubmissionBriefSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
+
+
+# ---------------------------------------------------------------- submissions
+
+
+@extend_schema(tags=["submissions"])
+@extend_schema_view(
+    list=extend_schema(summary="Submissions the user may see (sent, received, or of the unit's reports)"),
+    retrieve=extend_schema(summary="A submission with the text sent and its onward routes",
+                           responses=_responses(SubmissionDetailSerializer, 200, 404)),
+)
+class SubmissionViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_fields = ["state", "report", "from_unit", "to_unit"]
+    ordering_fields = ["submitted_at", "decided_at", "id"]
+    ordering = ["-submitted_at", "-id"]
+
+    def get_queryset(self):
+        qs = selectors.submissions_visible_to(user=self.request.user).select_related(
+            "report", "report__unit", "version", "from_unit", "to_unit", "submitted_by", "decided_by",
+        )
+        if self.action == "list":
+            return qs.select_related("adoption__office", "adoption__adopted_by")
+        return qs.select_related(
+            "report__author", "report__current_version", "version__unit", "version__created_by",
+            "version__signed_by", "adoption__office", "adoption__adopted_by",
+        )
+
+    def get_serializer_class(self):
+        return SubmissionBriefSerializer if self.action == "list" else SubmissionDetailSerializer
+
+    def _detail(self, submission) -> Response:
+        submission = selectors.submission_get(user=self.request.user, pk=submission.pk)
+        return Response(SubmissionDetailSerializer(submission, context=self.get_serializer_context()).data)
+
+    @extend_schema(summary="The office's inbox", parameters=[InboxQuerySerializer],
+                   responses=InboxItemSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="inbox", url_name="inbox", filter_backends=[])
+    def inbox(self, request):
+        query = InboxQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        qs = selectors.inbox_for(user=request.user, filters=query.to_filters()).select_related(
+            "adoption__office", "adoption__adopted_by"
+        )
+        page = self.paginate_queryset(qs)
+        serializer = InboxItemSerializer(page, many=True, context=self.get_serializer_context())
+        return self.get_paginated_response(serializer.data)
+
+    # -------------------------------------------------------- screening (SPEC §3.4)
+
+    @extend_schema(summary="Adopt (采用)", request=AdoptSerializer, responses=_responses(SubmissionDetailSerializer))
+    @action(detail=True, methods=["post"], url_path="adopt", url_name="adopt", **NO_FILTERS)
+    def adopt(self, request, pk=None):
+        submission = self.get_object()
+        data = _valid(AdoptSerializer, request.data)
+        services.submission_adopt(submission=submission, editor=request.user, **data)
+        return self._detail(submission)
+
+    @extend_schema(summary="Keep for reference (存档备查)", request=NoteSerializer,
+                   responses=_responses(SubmissionDetailSerializer))
+    @action(detail=True, methods=["post"], url_path="archive", url_name="archive", **NO_FILTERS)
+    def archive(self, request, pk=None):
+        submission = self.get_object()
+        data = _valid(NoteSerializer, request.data)
+        services.submission_archive(submission=submission, editor=request.user, note=data["note"])
+        return self._detail(submission)
+
+    @extend_schema(summary="Return with a reason (退稿)", request=ReturnSerializer,
+                   responses=_responses(SubmissionDetailSerializer))
+    @action(detail=True, methods=["post"], url_path="return", url_name="return", **NO_FILTERS)
+    def return_(self, request, pk=None):
+        submission = self.get_object()
+        data = _valid(ReturnSerializer, request.data)
+        services.submission_return(submission=submission, editor=request.user, reason=data["reason"])
+        return self._detail(submission)
+
+    @extend_schema(summary="Forward an adopted report further up (转报)", request=ForwardSerializer,
+                   responses=_responses(SubmissionBriefSerializer(many=True), 201))
+    @action(detail=True, methods=["post"], url_path="forward", url_name="forward", **NO_FILTERS)
+    def forward(self, request, pk=None):
+        submission = self.get_object()
+        data = _valid(ForwardSerializer, request.data)
+        created = services.submission_forward(
+            submission=submission, editor=request.user, targets=data["targets"], title=data.get("title"),
+            body=data.get("body"), keywords=data.get("keywords"), note=data["note"],
+        )
+        return Response(SubmissionBriefSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Send a returned report again", request=ResubmitSerializer,
+                   responses=_responses(SubmissionDetailSerializer))
+    @action(detail=True, methods=["post"], url_path="resubmit", url_name="resubmit", **NO_FILTERS)
+    def resubmit(self, request, pk=None):
+        submission = self.get_object()
+        data = _valid(ResubmitSerializer, request.data)
+        services.submission_resubmit(submission=submission, user=request.user, title=data.get("title"),
+                                     body=data.get("body"), note=data["note"])
+        return self._detail(submission)

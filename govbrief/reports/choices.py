@@ -1,0 +1,99 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportKind(models.TextChoices):
+    NEWS = "news", _("News")
+    RESEARCH = "research", _("Research")
+    PROBLEM = "problem", _("Problem")
+    COMPREHENSIVE = "comprehensive", _("Comprehensive")
+    EXPERIENCE = "experience", _("Experience")
+    REFERENCE = "reference", _("Reference from elsewhere")
+    OPINION = "opinion", _("Public opinion")
+    FEEDBACK = "feedback", _("Instruction feedback")
+    EMERGENCY = "emergency", _("Emergency")
+
+
+class Urgency(models.TextChoices):
+    # Sorted most urgent first by URGENCY_RANK.
+    EXTRA_URGENT = "extra", _("Extra urgent")
+    URGENT = "urgent", _("Urgent")
+    ROUTINE = "routine", _("Routine")
+
+
+URGENCY_RANK = {Urgency.EXTRA_URGENT: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
+
+
+class Distribution(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    INTERNAL = "internal", _("Internal")
+    RESTRICTED = "restricted", _("Restricted to named readers")
+    # SPEC §9: state secrets never enter this system; the choice exists only to refuse it clearly.
+    SECRET = "secret", _("Classified (state secret)")
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING_SIGNOFF = "pending", _("Awaiting sign-off")
+    SIGNED = "signed", _("Signed")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class SubmissionState(models.TextChoices):
+    SUBMITTED = "submitted", _("Awaiting screening")
+    ADOPTED = "adopted", _("Adopted")
+    ARCHIVED = "archived", _("Kept for reference")
+    RETURNED = "returned", _("Returned")
+    FORWARDED = "forwarded", _("Adopted and forwarded")
+
+
+class AdoptionMode(models.TextChoices):
+    AS_IS = "as_is", _("As is")
+    EDITED = "edited", _("Edited")
+    MERGED = "merged", _("Merged")
+
+
+class Publication(models.TextChoices):
+    # Until bulletins (刊物) exist as data, an adoption names the publication it is meant for.
+    GENERAL = "general", _("Government Affairs Information")
+    SPECIAL = "special", _("Special Report")
+    EXPRESS = "express", _("Express")
+    OPINION = "opinion", _("Public Opinion and Suggestions")
+    REFERENCE = "reference", _("Internal reference")
+
+
+class EventAction(models.TextChoices):
+    CREATED = "created", _("Drafted")
+    IMPORTED = "imported", _("Imported from Word")
+    EDITED = "edited", _("Edited")
+    ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+    ATTACHMENT_REMOVED = "attachment_removed", _("Attachment removed")
+    SIGNOFF_REQUESTED = "signoff_requested", _("Sent for sign-off")
+    SIGNED = "signed", _("Signed off")
+    SENT_BACK = "sent_back", _("Sent back by signer")
+    NEW_VERSION = "new_version", _("New version started")
+    SUBMITTED = "submitted", _("Submitted")
+    ADOPTED = "adopted", _("Adopted")
+    ARCHIVED = "archived", _("Kept for reference")
+    RETURNED = "returned", _("Returned")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    FORWARDED = "forwarded", _("Forwarded")
+
+
+# The allowed transitions, in one place (STYLE: a small table next to the state field).
+REPORT_TRANSITIONS: dict[str, frozenset[str]] = {
+    "request_signoff": frozenset({ReportState.DRAFT}),
+    "sign_off": frozenset({ReportState.DRAFT, ReportState.PENDING_SIGNOFF}),
+    "send_back": frozenset({ReportState.PENDING_SIGNOFF}),
+    "edit": frozenset({ReportState.DRAFT, ReportState.PENDING_SIGNOFF}),
+    "new_version": frozenset({ReportState.SIGNED, ReportState.SUBMITTED}),
+    "submit": frozenset({ReportState.SIGNED, ReportState.SUBMITTED}),
+}
+
+SUBMISSION_TRANSITIONS: dict[str, frozenset[str]] = {
+    "adopt": frozenset({SubmissionState.SUBMITTED}),
+    "archive": frozenset({SubmissionState.SUBMITTED}),
+    "return": frozenset({SubmissionState.SUBMITTED}),
+    "forward": frozenset({SubmissionState.ADOPTED, SubmissionState.FORWARDED}),
+    "resubmit": frozenset({SubmissionState.RETURNED}),
+}

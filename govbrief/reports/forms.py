@@ -1,0 +1,82 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from govbrief.orgs.models import Unit
+
+from .choices import AdoptionMode, Distribution, Publication, ReportKind, SubmissionState, Urgency
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class ReportForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Body"), widget=forms.Textarea(attrs={"class": "body"}),
+        help_text=_("Paste from Word or WPS freely: styles, images and layout spacing are removed, one paragraph per line."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReportKind.choices)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE)
+    distribution = forms.ChoiceField(label=_("Distribution scope"), choices=Distribution.choices, initial=Distribution.INTERNAL)
+    keywords = forms.CharField(label=_("Keywords"), max_length=200, required=False, help_text=_("Separate with spaces or commas."))
+    contact_name = forms.CharField(label=_("Contact person"), max_length=50)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40)
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+
+class DocxImportForm(forms.Form):
+    file = forms.FileField(label=_("Word document (.docx)"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReportKind.choices)
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith(".docx"):
+            raise forms.ValidationError(_("Choose a .docx file (in WPS: save as Word 2007 format)."))
+        return f
+
+
+class InboxFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds"))] + ReportKind.choices, required=False)
+    state = forms.ChoiceField(label=_("State"), choices=[("", _("All states"))] + SubmissionState.choices, required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(
+        label=_("Sort"), required=False,
+        choices=[("-submitted_at", _("Newest first")), ("submitted_at", _("Oldest first")),
+                 ("urgency", _("Most urgent first")), ("unit", _("By unit"))],
+    )
+
+    def __init__(self, *args, office=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if office is not None:
+            self.fields["unit"].queryset = Unit.objects.filter(sent_submissions__to_unit=office).distinct().order_by("sort_order", "id")
+
+
+class AdoptForm(forms.Form):
+    publication = forms.ChoiceField(label=_("Publication"), choices=Publication.choices)
+    mode = forms.ChoiceField(label=_("How adopted"), choices=AdoptionMode.choices)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ForwardForm(forms.Form):
+    targets = forms.ModelMultipleChoiceField(label=_("Forward to"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Body"), widget=forms.Textarea(attrs={"class": "body"}))
+    keywords = forms.CharField(label=_("Keywords"), max_length=200, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["targets"].queryset = Unit.objects.filter(pk__in=[t.pk for t in targets])

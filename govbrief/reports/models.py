@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    AdoptionMode,
+    Distribution,
+    EventAction,
+    Publication,
+    ReportKind,
+    ReportState,
+    SubmissionState,
+    Urgency,
+)
+
+
+class Report(models.Model):
+    """One item of government-affairs information (政务信息), owned by the unit that wrote it.
+    Its text lives in versions; once a version is signed it never changes (SPEC §3.2)."""
+
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="reports", verbose_name=_("unit"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_reports", verbose_name=_("author")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ReportKind.choices, default=ReportKind.NEWS)
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
+    distribution = models.CharField(
+        _("distribution scope"), max_length=12, choices=Distribution.choices, default=Distribution.INTERNAL
+    )
+    contact_name = models.CharField(_("contact person"), max_length=50)
+    contact_phone = models.CharField(_("contact phone"), max_length=40)
+    state = models.CharField(_("state"), max_length=12, choices=ReportState.choices, default=ReportState.DRAFT)
+    current_version = models.ForeignKey(
+        "ReportVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("current version")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["unit", "state"]), models.Index(fields=["-updated_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.current_version.title if self.current_version_id else ""
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:detail", args=[self.pk])
+
+
+class ReportVersion(models.Model):
+    """A text of a report. The unit's versions are signed by its signer; a forwarding office's
+    edited version derives from the version it received, which keeps the lineage (SPEC §3.5)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions", verbose_name=_("report"))
+    number = models.PositiveIntegerField(_("version"))
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("edited by unit"))
+    derived_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="derivatives", verbose_name=_("derived from")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"))
+    keywords = models.CharField(_("keywords"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed by")
+    )
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    content_hash = models.CharField(_("content hash"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("report version")
+        verbose_name_plural = _("report versions")
+        ordering = ["report", "number"]
+        constraints = [models.UniqueConstraint(fields=["report", "number"], name="unique_report_version_number")]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.number})"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.signed_at is not None
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.body.split("\n") if p.strip()]
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [k for k in self.keywords.replace("，", " ").replace(",", " ").replace("、", " ").split() if k]
+
+    def compute_hash(self) -> str:
+        """SHA-256 over the signed content: text and the attachments' own hashes."""
+        payload = {
+            "report": self.report_id,
+            "number": self.number,
+            "title": self.title,
+            "body": self.body,
+            "keywords": self.keywords,
+            "attachments": sorted(a.sha256 for a in self.attachments.all()),
+        }
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+    def hash_matches(self) -> bool:
+        return bool(self.content_hash) and self.content_hash == self.compute_hash()
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{timezone.now():%Y/%m}/{instance.sha256[:16]}-{filename[-80:]}"
+
+
+class Attachment(models.Model):
+    version = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("version"))
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    content_type = models.CharField(_("type"), max_length=100)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Submission(models.Model):
+    """A report sent to one receiving office (报送). A forwarded submission points at the
+    submission it was forwarded from, so the whole path up the levels can be walked."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="submissions", verbose_name=_("report"))
+    version = models.ForeignKey(ReportVersion, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("version"))
+    from_unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="sent_submissions", verbose_name=_("from"))
+    to_unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="received_submissions", verbose_name=_("to"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="forwards", verbose_name=_("forwarded from")
+    )
+    state = models.CharField(_("state"), max_length=12, choices=SubmissionState.choices, default=SubmissionState.SUBMITTED)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by"))
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("screened by")
+    )
+    decided_at = models.DateTimeField(_("screened at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            # One route per sender and office: a double click or a repeated request submits once.
+            models.UniqueConstraint(fields=["report", "from_unit", "to_unit"], name="unique_submission_route"),
+        ]
+        indexes = [models.Index(fields=["to_unit", "state", "-submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} → {self.to_unit_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:submission", args=[self.pk])
+
+
+class Adoption(models.Model):
+    """The receiving office's decision to use a report (采用). Bulletins, when they exist,
+    hang their items off this row; scoring reads it."""
+
+    submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="adoption", verbose_name=_("submission"))
+    office = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="adoptions", verbose_name=_("office"))
+    level = models.CharField(_("level"), max_length=20)
+    publication = models.CharField(_("publication"), max_length=20, choices=Publication.choices, default=Publication.GENERAL)
+    mode = models.CharField(_("how adopted"), max_length=10, choices=AdoptionMode.choices, default=AdoptionMode.AS_IS)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    adopted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("adopted by"))
+    adopted_at = models.DateTimeField(_("adopted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("adoption")
+        verbose_name_plural = _("adoptions")
+        ordering = ["-adopted_at"]
+
+
+class ReportEvent(models.Model):
+    """One line of a report's timeline: who did what, when, from which state to which."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events", verbose_name=_("report"))
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="events", verbose_name=_("submission")
+    )
+    action = models.CharField(_("action"), max_length=30, choices=EventAction.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    actor_unit = models.ForeignKey("orgs.Unit", null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    from_state = models.CharField(_("from state"), max_length=12, blank=True)
+    to_state = models.CharField(_("to state"), max_length=12, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["report", "created_at"])]

@@ -1,0 +1,71 @@
+"""Who may do what to a report or a submission (SPEC §9). Services enforce these; pages and the
+API ask the same functions to decide which buttons to show, and notifications which people to tell."""
+
+from __future__ import annotations
+
+from govbrief.orgs.choices import DRAFTING_ROLES, SCREENING_ROLES, SIGNING_ROLES
+
+from .choices import REPORT_TRANSITIONS, SUBMISSION_TRANSITIONS, ReportState
+from .models import Report, Submission
+
+
+def _member(user, unit_id) -> bool:
+    return user.is_authenticated and user.unit_id is not None and user.unit_id == unit_id
+
+
+def may_draft(user) -> bool:
+    return user.is_authenticated and user.unit_id is not None and user.has_role(*DRAFTING_ROLES)
+
+
+def may_edit(user, report: Report) -> bool:
+    if not _member(user, report.unit_id):
+        return False
+    if report.state == ReportState.PENDING_SIGNOFF:
+        # While awaiting sign-off only the signer may still touch up the text.
+        return user.has_role(*SIGNING_ROLES)
+    return user.has_role(*DRAFTING_ROLES)
+
+
+def may_sign(user, report: Report) -> bool:
+    return _member(user, report.unit_id) and user.has_role(*SIGNING_ROLES)
+
+
+def may_submit(user, report: Report) -> bool:
+    return _member(user, report.unit_id) and user.has_role(*DRAFTING_ROLES | SIGNING_ROLES)
+
+
+def may_screen(user, submission: Submission) -> bool:
+    return _member(user, submission.to_unit_id) and user.has_role(*SCREENING_ROLES)
+
+
+def may_resubmit(user, submission: Submission) -> bool:
+    if not _member(user, submission.from_unit_id):
+        return False
+    if submission.from_unit_id == submission.report.unit_id:
+        return user.has_role(*DRAFTING_ROLES | SIGNING_ROLES)
+    return user.has_role(*SCREENING_ROLES)
+
+
+def report_actions(user, report: Report) -> dict[str, bool]:
+    """The transitions this user can take on this report now (role and state)."""
+    state = report.state
+    return {
+        "edit": may_edit(user, report) and state in REPORT_TRANSITIONS["edit"],
+        "request_signoff": may_edit(user, report) and state in REPORT_TRANSITIONS["request_signoff"],
+        "sign_off": may_sign(user, report) and state in REPORT_TRANSITIONS["sign_off"],
+        "send_back": may_sign(user, report) and state in REPORT_TRANSITIONS["send_back"],
+        "new_version": may_submit(user, report) and state in REPORT_TRANSITIONS["new_version"],
+        "submit": may_submit(user, report) and state in REPORT_TRANSITIONS["submit"],
+    }
+
+
+def submission_actions(user, submission: Submission) -> dict[str, bool]:
+    state = submission.state
+    screen = may_screen(user, submission)
+    return {
+        "adopt": screen and state in SUBMISSION_TRANSITIONS["adopt"],
+        "archive": screen and state in SUBMISSION_TRANSITIONS["archive"],
+        "return": screen and state in SUBMISSION_TRANSITIONS["return"],
+        "forward": screen and state in SUBMISSION_TRANSITIONS["forward"],
+        "resubmit": may_resubmit(user, submission) and state in SUBMISSION_TRANSITIONS["resubmit"],
+    }

@@ -1,0 +1,177 @@
+"""Reads. Every list of reports or submissions a user sees comes through the visibility
+selectors here (SPEC §9); views never filter for access themselves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from .choices import ReportState, SubmissionState
+from .models import Report, ReportEvent, Submission
+
+
+def reports_visible_to(*, user) -> QuerySet[Report]:
+    """A unit sees its own reports and those submitted to it, or sent on by it (forwarded through it)."""
+    if not user.is_authenticated:
+        return Report.objects.none()
+    if user.is_superuser:
+        return Report.objects.all()
+    if user.unit_id is None:
+        return Report.objects.none()
+    routed = Submission.objects.filter(report=OuterRef("pk")).filter(
+        Q(to_unit_id=user.unit_id) | Q(from_unit_id=user.unit_id)
+    )
+    return Report.objects.filter(Q(unit_id=user.unit_id) | Exists(routed))
+
+
+def submissions_visible_to(*, user) -> QuerySet[Submission]:
+    """The originating unit sees every submission of its report, wherever up the chain it went;
+    any other unit sees the submissions it sent or received."""
+    if not user.is_authenticated:
+        return Submission.objects.none()
+    if user.is_superuser:
+        return Submission.objects.all()
+    if user.unit_id is None:
+        return Submission.objects.none()
+    return Submission.objects.filter(
+        Q(report__unit_id=user.unit_id) | Q(to_unit_id=user.unit_id) | Q(from_unit_id=user.unit_id)
+    )
+
+
+def report_get(*, user, pk: int) -> Report:
+    return reports_visible_to(user=user).select_related(
+        "unit", "author", "current_version", "current_version__signed_by"
+    ).get(pk=pk)
+
+
+def submission_get(*, user, pk: int) -> Submission:
+    return submissions_visible_to(user=user).select_related(
+        "report", "report__unit", "report__author", "version", "version__signed_by", "from_unit", "to_unit",
+        "submitted_by", "decided_by", "adoption", "adoption__adopted_by", "parent",
+    ).get(pk=pk)
+
+
+@dataclass
+class InboxFilters:
+    unit: int | None = None
+    kind: str = ""
+    state: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    sort: str = "-submitted_at"
+
+
+INBOX_SORTS = {
+    "-submitted_at": ("-submitted_at", "-id"),
+    "submitted_at": ("submitted_at", "id"),
+    "urgency": ("urgency_rank", "-submitted_at"),
+    "unit": ("report__unit__sort_order", "report__unit_id", "-submitted_at"),
+}
+
+
+def _with_list_relations(qs: QuerySet[Submission]) -> QuerySet[Submission]:
+    return qs.select_related("report", "report__unit", "version", "from_unit", "to_unit")
+
+
+def inbox_for(*, user, filters: InboxFilters | None = None) -> QuerySet[Submission]:
+    """The receiving office's inbox: submissions addressed to the user's unit."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    filters = filters or InboxFilters()
+    qs = submissions_visible_to(user=user).filter(to_unit_id=user.unit_id)
+    if filters.unit:
+        qs = qs.filter(Q(from_unit_id=filters.unit) | Q(report__unit_id=filters.unit))
+    if filters.kind:
+        qs = qs.filter(report__kind=filters.kind)
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.date_from:
+        qs = qs.filter(submitted_at__date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(submitted_at__date__lte=filters.date_to)
+    if filters.q:
+        qs = qs.filter(Q(version__title__icontains=filters.q) | Q(version__keywords__icontains=filters.q))
+    # 多头报送 (SPEC §3.5): flag an item that reached this office by more than one route.
+    other_route = Submission.objects.filter(report=OuterRef("report"), to_unit=OuterRef("to_unit")).exclude(pk=OuterRef("pk"))
+    qs = qs.annotate(
+        has_other_route=Exists(other_route),
+        urgency_rank=Case(
+            When(report__urgency="extra", then=Value(0)),
+            When(report__urgency="urgent", then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+    )
+    return _with_list_relations(qs).order_by(*INBOX_SORTS.get(filters.sort, INBOX_SORTS["-submitted_at"]))
+
+
+def reports_of_unit(*, user, state: str = "", q: str = "", kind: str = "") -> QuerySet[Report]:
+    qs = reports_visible_to(user=user).filter(unit_id=user.unit_id)
+    if state:
+        qs = qs.filter(state=state)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(Q(current_version__title__icontains=q) | Q(current_version__keywords__icontains=q))
+    adopted = Submission.objects.filter(report=OuterRef("pk"), state__in=[SubmissionState.ADOPTED, SubmissionState.FORWARDED])
+    returned = Submission.objects.filter(report=OuterRef("pk"), state=SubmissionState.RETURNED)
+    return (
+        qs.select_related("unit", "author", "current_version")
+        .annotate(adoption_count=Count("submissions__adoption", distinct=True), has_adoption=Exists(adopted), has_return=Exists(returned))
+        .order_by("-updated_at", "-id")
+    )
+
+
+def report_timeline(*, report: Report) -> QuerySet[ReportEvent]:
+    return report.events.select_related("actor", "actor_unit", "submission__to_unit", "submission__from_unit")
+
+
+def report_submissions(*, user, report: Report) -> list[Submission]:
+    return list(
+        submissions_visible_to(user=user)
+        .filter(report=report)
+        .select_related("from_unit", "to_unit", "version", "adoption", "decided_by")
+        .order_by("submitted_at", "id")
+    )
+
+
+def report_lineage(*, user, report: Report) -> list[tuple[Submission, int]]:
+    """The path the report took up the levels, as (submission, depth) depth-first, among the
+    submissions this user may see."""
+    subs = report_submissions(user=user, report=report)
+    by_parent: dict[int | None, list[Submission]] = {}
+    visible_ids = {s.pk for s in subs}
+    for s in subs:
+        parent = s.parent_id if s.parent_id in visible_ids else None
+        by_parent.setdefault(parent, []).append(s)
+    out: list[tuple[Submission, int]] = []
+
+    def walk(parent, depth):
+        for s in by_parent.get(parent, []):
+            out.append((s, depth))
+            walk(s.pk, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def dashboard_counts(*, user) -> dict[str, int]:
+    """The to-do numbers on the dashboard and in the navigation."""
+    from govbrief.orgs.choices import DRAFTING_ROLES, SCREENING_ROLES, SIGNING_ROLES
+
+    counts = {"drafts": 0, "pending_signoff": 0, "returned": 0, "inbox_new": 0, "signed_unsubmitted": 0}
+    if not user.is_authenticated or user.unit_id is None:
+        return counts
+    own = Report.objects.filter(unit_id=user.unit_id)
+    if user.has_role(*DRAFTING_ROLES):
+        counts["drafts"] = own.filter(state=ReportState.DRAFT, author=user).count()
+        counts["returned"] = Submission.objects.filter(from_unit_id=user.unit_id, state=SubmissionState.RETURNED).count()
+        counts["signed_unsubmitted"] = own.filter(state=ReportState.SIGNED).count()
+    if user.has_role(*SIGNING_ROLES):
+        counts["pending_signoff"] = own.filter(state=ReportState.PENDING_SIGNOFF).count()
+    if user.has_role(*SCREENING_ROLES):
+        counts["inbox_new"] = Submission.objects.filter(to_unit_id=user.unit_id, state=SubmissionState.SUBMITTED).count()
+    return counts

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("new/", views.report_new, name="new"),
+    path("import/", views.report_import, name="import"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("<int:pk>/", views.report_detail, name="detail"),
+    path("<int:pk>/edit/", views.report_edit, name="edit"),
+    path("<int:pk>/action/<slug:action>/", views.report_action, name="action"),
+    path("<int:pk>/submit/", views.report_submit, name="submit"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment-delete"),
+    path("submissions/<int:pk>/", views.submission_detail, name="submission"),
+    path("submissions/<int:pk>/action/<slug:action>/", views.submission_action, name="submission-action"),
+    path("submissions/<int:pk>/forward/", views.submission_forward, name="forward"),
+]

@@ -1,0 +1,282 @@
+"""Pages for drafting, signing, submitting and screening reports: thin shells over the services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from govbrief.core.web import paginate, run_service
+from govbrief.orgs.models import Unit
+from govbrief.orgs.selectors import report_targets_for
+
+from . import permissions, selectors, services
+from .choices import ReportKind, ReportState
+from .docx_import import import_docx
+from .forms import AdoptForm, DocxImportForm, ForwardForm, InboxFilterForm, ReportForm
+from .models import Attachment, Report, Submission
+
+
+def _report_or_404(request, pk) -> Report:
+    try:
+        return selectors.report_get(user=request.user, pk=pk)
+    except Report.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _submission_or_404(request, pk) -> Submission:
+    try:
+        return selectors.submission_get(user=request.user, pk=pk)
+    except Submission.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def report_list(request):
+    state = request.GET.get("state", "")
+    kind = request.GET.get("kind", "")
+    q = request.GET.get("q", "").strip()
+    reports = selectors.reports_of_unit(user=request.user, state=state, q=q, kind=kind)
+    if request.GET.get("returned"):
+        reports = reports.filter(has_return=True)
+    return render(request, "reports/report_list.html", {
+        "page": paginate(request, reports), "state": state, "kind": kind, "q": q,
+        "states": ReportState.choices, "kinds": ReportKind.choices,
+    })
+
+
+@login_required
+def report_new(request):
+    if not permissions.may_draft(request.user):
+        messages.error(request, _("Only informants and signers of a unit can draft reports."))
+        return redirect("dashboard")
+    user = request.user
+    form = ReportForm(request.POST or None, request.FILES or None,
+                      initial={"contact_name": user.get_full_name(), "contact_phone": user.office_phone or user.mobile})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        report = run_service(
+            request, services.report_create, form=form, author=user,
+            **{k: data[k] for k in ("title", "body", "kind", "urgency", "distribution", "keywords", "contact_name", "contact_phone")},
+            attachments=data["attachments"],
+        )
+        if report:
+            if "signoff" in request.POST:
+                run_service(request, services.report_request_signoff, report=report, user=user,
+                            success=_("The draft was saved and sent for sign-off."))
+            else:
+                messages.success(request, _("The draft was saved."))
+            return redirect(report)
+    return render(request, "reports/report_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def report_import(request):
+    if not permissions.may_draft(request.user):
+        messages.error(request, _("Only informants and signers of a unit can draft reports."))
+        return redirect("dashboard")
+    form = DocxImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = import_docx(form.cleaned_data["file"])
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            report = run_service(
+                request, services.report_create, form=form, author=request.user, title=draft.title, body=draft.body,
+                keywords=draft.keywords, kind=form.cleaned_data["kind"], imported=True,
+                success=_("The document was imported as a draft. Check the text, then send it for sign-off."),
+            )
+            if report:
+                return redirect("reports:edit", pk=report.pk)
+    return render(request, "reports/report_import.html", {"form": form})
+
+
+@login_required
+def report_detail(request, pk):
+    report = _report_or_404(request, pk)
+    version = report.current_version
+    actions = permissions.report_actions(request.user, report)
+    lineage = selectors.report_lineage(user=request.user, report=report)
+    submitted_to = {s.to_unit_id for s, _depth in lineage if s.from_unit_id == report.unit_id}
+    targets = [t for t in report_targets_for(unit=report.unit) if t.pk not in submitted_to] if actions["submit"] else []
+    return render(request, "reports/report_detail.html", {
+        "report": report,
+        "version": version,
+        "attachments": list(version.attachments.all()),
+        "versions": list(report.versions.select_related("unit", "signed_by", "created_by", "derived_from")),
+        "actions": actions,
+        "lineage": lineage,
+        "timeline": selectors.report_timeline(report=report),
+        "targets": targets,
+    })
+
+
+@login_required
+def report_edit(request, pk):
+    report = _report_or_404(request, pk)
+    if not permissions.report_actions(request.user, report)["edit"]:
+        messages.error(request, _("This report cannot be edited now. A signed report needs a new version first."))
+        return redirect(report)
+    version = report.current_version
+    initial = {f: getattr(version, f) for f in services.TEXT_FIELDS}
+    initial.update({f: getattr(report, f) for f in services.EDITABLE_FIELDS})
+    form = ReportForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {f: data[f] for f in (*services.TEXT_FIELDS, *services.EDITABLE_FIELDS)}
+        ok = run_service(request, services.report_update, form=form, report=report, user=request.user, **changes)
+        for uploaded in data["attachments"] if ok else ():
+            ok = run_service(request, services.attachment_add, report=report, user=request.user, uploaded=uploaded)
+        if ok:
+            if "signoff" in request.POST:
+                run_service(request, services.report_request_signoff, report=report, user=request.user,
+                            success=_("Saved and sent for sign-off."))
+            else:
+                messages.success(request, _("Saved."))
+            return redirect(report)
+    return render(request, "reports/report_form.html", {
+        "form": form, "report": report, "attachments": list(version.attachments.all()),
+    })
+
+
+REPORT_ACTIONS = {
+    "request_signoff": (services.report_request_signoff, "user", _("Sent for sign-off.")),
+    "sign_off": (services.report_sign_off, "signer", _("Signed off. The text is now frozen.")),
+    "send_back": (services.report_send_back, "signer", _("Sent back to the author.")),
+    "new_version": (services.report_new_version, "user", _("A new version was started; it needs signing again.")),
+}
+
+
+@login_required
+@require_POST
+def report_action(request, pk, action):
+    report = _report_or_404(request, pk)
+    if action not in REPORT_ACTIONS:
+        raise Http404
+    fn, actor_arg, success = REPORT_ACTIONS[action]
+    kwargs = {"report": report, actor_arg: request.user}
+    if action in ("sign_off", "send_back"):
+        kwargs["comment"] = request.POST.get("comment", "")
+    result = run_service(request, fn, success=success, **kwargs)
+    if result and action == "new_version":
+        return redirect("reports:edit", pk=report.pk)
+    return redirect(report)
+
+
+@login_required
+@require_POST
+def report_submit(request, pk):
+    report = _report_or_404(request, pk)
+    ids = [int(i) for i in request.POST.getlist("targets") if i.isdigit()]
+    by_id = Unit.objects.in_bulk(ids)
+    targets = [by_id[i] for i in ids if i in by_id]
+    run_service(request, services.report_submit, report=report, user=request.user, targets=targets,
+                note=request.POST.get("note", ""), success=_("Submitted."))
+    return redirect(report)
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = Attachment.objects.select_related("version").filter(pk=pk).first()
+    if attachment is None or not selectors.reports_visible_to(user=request.user).filter(pk=attachment.version.report_id).exists():
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
+                        content_type=attachment.content_type)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk):
+    attachment = Attachment.objects.select_related("version").filter(pk=pk).first()
+    if attachment is None or not selectors.reports_visible_to(user=request.user).filter(pk=attachment.version.report_id).exists():
+        raise Http404
+    run_service(request, services.attachment_remove, attachment=attachment, user=request.user,
+                success=_("The attachment was removed."))
+    return redirect("reports:edit", pk=attachment.version.report_id)
+
+
+@login_required
+def inbox(request):
+    form = InboxFilterForm(request.GET or None, office=request.user.unit)
+    filters = selectors.InboxFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.InboxFilters(
+            unit=data["unit"].pk if data["unit"] else None, kind=data["kind"], state=data["state"],
+            date_from=data["date_from"], date_to=data["date_to"], q=data["q"], sort=data["sort"] or "-submitted_at",
+        )
+    submissions = selectors.inbox_for(user=request.user, filters=filters)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "reports/inbox.html", {"form": form, "page": paginate(request, submissions), "query": query.urlencode()})
+
+
+@login_required
+def submission_detail(request, pk):
+    sub = _submission_or_404(request, pk)
+    actions = permissions.submission_actions(request.user, sub)
+    other_routes = list(
+        Submission.objects.filter(report_id=sub.report_id, to_unit_id=sub.to_unit_id).exclude(pk=sub.pk).select_related("from_unit")
+    )
+    return render(request, "reports/submission_detail.html", {
+        "sub": sub, "report": sub.report, "version": sub.version, "actions": actions,
+        "attachments": list(sub.version.attachments.all()),
+        "adopt_form": AdoptForm(), "other_routes": other_routes,
+        "lineage": selectors.report_lineage(user=request.user, report=sub.report),
+        "timeline": selectors.report_timeline(report=sub.report),
+    })
+
+
+@login_required
+@require_POST
+def submission_action(request, pk, action):
+    sub = _submission_or_404(request, pk)
+    user, post = request.user, request.POST
+    if action == "adopt":
+        form = AdoptForm(post)
+        if not form.is_valid():
+            messages.error(request, _("Choose the publication and how the report is adopted."))
+            return redirect(sub)
+        run_service(request, services.submission_adopt, submission=sub, editor=user, success=_("Adopted."), **form.cleaned_data)
+    elif action == "archive":
+        run_service(request, services.submission_archive, submission=sub, editor=user, note=post.get("note", ""),
+                    success=_("Kept for reference."))
+    elif action == "return":
+        run_service(request, services.submission_return, submission=sub, editor=user, reason=post.get("reason", ""),
+                    success=_("Returned to the unit with your reason."))
+    elif action == "resubmit":
+        run_service(request, services.submission_resubmit, submission=sub, user=user, note=post.get("note", ""),
+                    success=_("Resubmitted."))
+        return redirect(sub.report)
+    else:
+        raise Http404
+    return redirect(sub)
+
+
+@login_required
+def submission_forward(request, pk):
+    sub = _submission_or_404(request, pk)
+    if not permissions.submission_actions(request.user, sub)["forward"]:
+        messages.error(request, _("Only an adopted report can be forwarded, by editors of the office that adopted it."))
+        return redirect(sub)
+    already = set(Submission.objects.filter(report_id=sub.report_id, from_unit_id=sub.to_unit_id).values_list("to_unit_id", flat=True))
+    targets = [t for t in report_targets_for(unit=sub.to_unit) if t.pk not in already]
+    form = ForwardForm(request.POST or None, targets=targets, initial={
+        "title": sub.version.title, "body": sub.version.body, "keywords": sub.version.keywords,
+        "targets": [t.pk for t in targets[:1]],
+    })
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created = run_service(
+            request, services.submission_forward, form=form, submission=sub, editor=request.user,
+            targets=list(data["targets"]), title=data["title"], body=data["body"], keywords=data["keywords"], note=data["note"],
+            success=_("Forwarded."),
+        )
+        if created:
+            return redirect(sub)
+    return render(request, "reports/forward_form.html", {"sub": sub, "form": form, "targets": targets})
