@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .roles import sync_admin_roles
 from .models import DirectPointStatusChange, InformantRegistration, RoleAssignment, Unit, User
 
 
@@ -23,6 +24,10 @@ class UserAdmin(BaseUserAdmin):
         (_("Status"), {"fields": ("is_active", "must_change_password", "is_staff", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        sync_admin_roles(form.instance)
+
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "name", "unit", "password1", "password2")}),
     )

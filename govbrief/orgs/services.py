@@ -13,6 +13,7 @@ from govbrief.notifications.services import notify_on_commit
 
 from .choices import RegistrationState, Role
 from .models import DirectPointStatusChange, InformantRegistration, RoleAssignment, Unit, User
+from .roles import sync_admin_roles
 from .selectors import may_approve_for_office, may_approve_for_unit, users_with_role
 
 
@@ -37,6 +38,7 @@ def account_create(
         user.set_password(pwd)
         user.save()
         RoleAssignment.objects.bulk_create([RoleAssignment(user=user, role=r) for r in roles])
+        sync_admin_roles(user)
         audit_record(actor=created_by, action="account_created", target=user, data={"unit": unit.pk, "roles": list(roles)})
     return user, pwd
 

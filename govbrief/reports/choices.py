@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReportKind(models.TextChoices):
@@ -48,9 +49,9 @@ class SubmissionState(models.TextChoices):
 
 
 class AdoptionMode(models.TextChoices):
-    AS_IS = "as_is", _("As is")
-    EDITED = "edited", _("Edited")
-    MERGED = "merged", _("Merged")
+    AS_IS = "as_is", pgettext_lazy("adoption mode", "As is")
+    EDITED = "edited", pgettext_lazy("adoption mode", "Edited")
+    MERGED = "merged", pgettext_lazy("adoption mode", "Merged")
 
 
 class Publication(models.TextChoices):
@@ -63,21 +64,21 @@ class Publication(models.TextChoices):
 
 
 class EventAction(models.TextChoices):
-    CREATED = "created", _("Drafted")
-    IMPORTED = "imported", _("Imported from Word")
-    EDITED = "edited", _("Edited")
-    ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
-    ATTACHMENT_REMOVED = "attachment_removed", _("Attachment removed")
-    SIGNOFF_REQUESTED = "signoff_requested", _("Sent for sign-off")
-    SIGNED = "signed", _("Signed off")
-    SENT_BACK = "sent_back", _("Sent back by signer")
-    NEW_VERSION = "new_version", _("New version started")
-    SUBMITTED = "submitted", _("Submitted")
-    ADOPTED = "adopted", _("Adopted")
-    ARCHIVED = "archived", _("Kept for reference")
-    RETURNED = "returned", _("Returned")
-    RESUBMITTED = "resubmitted", _("Resubmitted")
-    FORWARDED = "forwarded", _("Forwarded")
+    CREATED = "created", pgettext_lazy("event", "Drafted")
+    IMPORTED = "imported", pgettext_lazy("event", "Imported from Word")
+    EDITED = "edited", pgettext_lazy("event", "Edited")
+    ATTACHMENT_ADDED = "attachment_added", pgettext_lazy("event", "Attachment added")
+    ATTACHMENT_REMOVED = "attachment_removed", pgettext_lazy("event", "Attachment removed")
+    SIGNOFF_REQUESTED = "signoff_requested", pgettext_lazy("event", "Sent for sign-off")
+    SIGNED = "signed", pgettext_lazy("event", "Signed off")
+    SENT_BACK = "sent_back", pgettext_lazy("event", "Sent back by signer")
+    NEW_VERSION = "new_version", pgettext_lazy("event", "New version started")
+    SUBMITTED = "submitted", pgettext_lazy("event", "Submitted")
+    ADOPTED = "adopted", pgettext_lazy("event", "Adopted")
+    ARCHIVED = "archived", pgettext_lazy("event", "Kept for reference")
+    RETURNED = "returned", pgettext_lazy("event", "Returned")
+    RESUBMITTED = "resubmitted", pgettext_lazy("event", "Resubmitted")
+    FORWARDED = "forwarded", pgettext_lazy("event", "Forwarded")
 
 
 # The allowed transitions, in one place (STYLE: a small table next to the state field).

@@ -105,3 +105,16 @@ def test_registration_through_the_pages(client, world):
     response = client.post(reg_url, {"opinion": "同意", "decision": "approve"}, follow=True)
     assert "county-" in response.content.decode()  # the created account names are shown once
     assert User.objects.filter(unit=world.county, name="李晓梅").exists()
+
+
+def test_admin_roles_reach_only_their_part_of_the_administration(client, world):
+    sysadmin, _ = services.account_create(unit=world.province, username="xitong", name="系统管理员", roles=[Role.SYSTEM_ADMIN])
+    auditor, _ = services.account_create(unit=world.province, username="shenji", name="审计管理员", roles=[Role.AUDIT_ADMIN],
+                                         password="Shenji#2026")
+    informant, _ = services.account_create(unit=world.county, username="xxy", name="信息员", roles=[Role.INFORMANT])
+    assert sysadmin.is_staff and auditor.is_staff and not informant.is_staff
+    assert sysadmin.has_perm("orgs.change_unit") and not sysadmin.has_perm("audit.view_auditentry")
+    assert auditor.has_perm("audit.view_auditentry") and not auditor.has_perm("orgs.change_unit")
+    client.force_login(auditor)
+    assert client.get("/admin/orgs/unit/").status_code == 403
+    assert client.get("/admin/audit/auditentry/").status_code == 200
