@@ -1,7 +1,8 @@
 """The REST API (JSON, OpenAPI 3 at /api/schema/), mounted under /api/."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.routers import SimpleRouter
 
 from govbrief.notifications.api import NotificationViewSet
@@ -10,6 +11,14 @@ from govbrief.reports.api import ReportViewSet, SubmissionViewSet
 
 app_name = "api"
 
+
+class TokenView(ObtainAuthToken):
+    """Username and password for a token; rate-limited against password guessing."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+
 router = SimpleRouter()
 router.register("units", UnitViewSet, basename="unit")
 router.register("reports", ReportViewSet, basename="report")
@@ -17,7 +26,7 @@ router.register("submissions", SubmissionViewSet, basename="submission")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
     *router.urls,
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from govbrief.orgs.choices import Role, UnitKind, UnitLevel
+from govbrief.orgs.choices import UnitKind, UnitLevel
 from govbrief.orgs.models import RoleAssignment, Unit, User
 from govbrief.reports import services
 from govbrief.reports.choices import ReportKind

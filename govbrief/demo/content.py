@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from govbrief.reports.choices import ReportKind
 
@@ -85,11 +86,15 @@ class Filler(dict):
 
     def __missing__(self, key: str) -> str:
         rng = self.rng
-        if key.startswith("pct"):
+        if key.startswith("pp"):
+            value = f"{rng.uniform(0.3, 6.5):.1f}"
+        elif key == "avg":
+            value = "全国" if self.place.scope == "全省" else "全省"
+        elif key.startswith("pct"):
             value = f"{rng.uniform(1.5, 26.0):.1f}"
         elif key.startswith("share"):
             value = f"{rng.uniform(62.0, 98.8):.1f}"
-        elif key == "n":
+        elif key == "n" or key.startswith("n_"):
             value = str(rng.randint(3, 28))
         elif key == "n2":
             value = str(rng.randint(30, 320))
@@ -143,7 +148,7 @@ KIND_TITLES: dict[str, tuple[str, ...]] = {
         "{p}“{motto}”推动{w}提质增效",
         "{p}{w}呈现良好态势",
         "{p}全力以赴抓好{w}",
-        "{p}聚焦“{kw}”推进{w}走深走实",
+        "{p}压紧压实责任推动{w}落地见效",
         "{indicator}",
     ),
     ReportKind.RESEARCH: (
@@ -154,12 +159,13 @@ KIND_TITLES: dict[str, tuple[str, ...]] = {
     ),
     ReportKind.PROBLEM: (
         "{p}{pt}问题值得关注",
-        "{p}{w}中出现{pt}苗头应引起重视",
-        "{pt}问题亟待破解——来自{p}的调查",
-        "{p}反映：{pt}问题需引起重视",
+        "{p}{w}中{pt}现象应引起重视",
+        "{pt}问题亟待破解——来自{u}的调查",
+        "{u}反映：{pt}问题需引起重视",
     ),
     ReportKind.COMPREHENSIVE: (
         "{p}{w}工作综述",
+        "{p}{w}情况综述",
         "{p}近期{w}进展情况",
         "{p}{w}总体平稳 部分领域仍需关注",
     ),
@@ -187,18 +193,34 @@ KIND_TITLES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-PLACE_IN_TITLE = {"special": "我省", "province": "全省"}
+# A department writes about its field "in the whole province/city" (全省…) rather than about itself.
+SCOPE_KINDS = {ReportKind.RESEARCH, ReportKind.PROBLEM, ReportKind.COMPREHENSIVE, ReportKind.OPINION}
+
+
+def _subject(place: Place, kind: str) -> tuple[str, str]:
+    """(the subject of a title, the unit named as its source)."""
+    if place.kind == "special":
+        return "我省", "基层"
+    if place.kind in ("department", "province") and kind in SCOPE_KINDS:
+        return place.scope, place.name
+    return place.name, place.name
 
 
 def pick_topic(rng: random.Random, place: Place, kind: str) -> Topic:
     if kind == ReportKind.EMERGENCY:
         return rng.choice([t for t in TOPICS if t.incidents])
+    own = [t for d in place.domains for t in TOPICS_BY_DOMAIN.get(d, ())]
+    # Departments, liaison offices and special informants keep to their field; governments cover all.
+    keeps_to_field = place.kind in ("department", "liaison", "special")
     if kind == ReportKind.OPINION:
-        candidates = [t for t in TOPICS if t.opinions]
-        own = [t for d in place.domains for t in TOPICS_BY_DOMAIN.get(d, ()) if t.opinions]
-        return rng.choice(own if own and rng.random() < 0.7 else candidates)
-    if place.domains and rng.random() < 0.85:
-        return rng.choice([t for d in place.domains for t in TOPICS_BY_DOMAIN.get(d, ())])
+        own_opinions = [t for t in own if t.opinions]
+        if own_opinions and (keeps_to_field or rng.random() < 0.7):
+            return rng.choice(own_opinions)
+        if keeps_to_field:
+            return TOPICS_BY_DOMAIN["opinion"][0]
+        return rng.choice([t for t in TOPICS if t.opinions])
+    if own and (keeps_to_field or rng.random() < 0.85):
+        return rng.choice(own)
     return rng.choice(TOPICS)
 
 
@@ -213,39 +235,50 @@ def emergency_facts(rng: random.Random, place: Place, topic: Topic) -> tuple[str
 
 def _indicator_title(rng: random.Random, place: Place, topic: Topic) -> str:
     name, unit, _low, _high = rng.choice(topic.indicators)
-    who = "全省" if place.kind in ("department", "province", "liaison") else place.name
+    who = place.scope if place.kind in ("department", "province", "liaison") else place.name
     if unit in ("%", "‰"):
         return f"{who}{name}同比提高{rng.uniform(0.3, 6.5):.1f}个百分点"
     verb = "下降" if name in DOWN_IS_GOOD else "增长"
     return f"{who}{name}同比{verb}{rng.uniform(1.5, 26.0):.1f}%"
 
 
-def compose_title(rng: random.Random, *, kind: str, place: Place, topic: Topic) -> str:
-    p = PLACE_IN_TITLE.get(place.kind, place.name)
+def compose_title(rng: random.Random, *, kind: str, place: Place, topic: Topic) -> tuple[str, dict[str, str]]:
+    """The title, and the choices it made (region, model, problem, opinion) for the body to reuse."""
     if kind == ReportKind.EMERGENCY:
         location, incident, stage = emergency_facts(rng, place, topic)
         verb = "遭遇" if topic.key == "flood" else "发生一起"
-        return f"{place.name}{location}{verb}{incident}{stage}"
+        return f"{place.name}{location}{verb}{incident}{stage}", {}
     if place.kind == "liaison" and kind == ReportKind.NEWS:
         return rng.choice((
             f"{place.name}积极对接国家部委争取{topic.work}政策支持",
             f"{place.name}搭建平台服务我省企业拓展{topic.work}合作",
-        ))
-    template = rng.choice(KIND_TITLES[kind])
-    if template == "{indicator}":
-        return _indicator_title(rng, place, topic)
+            f"{place.name}协调推动{topic.work}重点事项取得新进展",
+            f"{place.name}“{rng.choice(MOTTOS)}”助力我省{topic.work}",
+            f"{place.name}加强驻地联络 服务我省{topic.work}",
+        )), {}
     regions = LIAISON_REGIONS.get(place.name, REGIONS)
+    if place.kind == "liaison" and kind == ReportKind.COMPREHENSIVE:
+        region = rng.choice(regions)
+        return f"{region}{topic.work}最新动态综述", {"region": region}
+    templates = KIND_TITLES[kind]
+    if not topic.indicators:
+        templates = tuple(t for t in templates if t != "{indicator}")
+    template = rng.choice(templates)
+    if template == "{indicator}":
+        return _indicator_title(rng, place, topic), {}
+    p, u = _subject(place, kind)
     values = {
         "p": p,
+        "u": u,
         "w": topic.work,
         "motto": rng.choice(MOTTOS),
-        "kw": rng.choice(topic.keywords),
         "pt": rng.choice(topic.problem_titles),
         "model": rng.choice(topic.models or MOTTOS),
         "region": rng.choice(regions),
         "op": rng.choice(topic.opinions or topic.problem_titles),
     }
-    return template.format(**values)
+    facts = {key: values[key] for key in ("pt", "model", "region", "op") if "{" + key + "}" in template}
+    return template.format(**values), facts
 
 
 # ---------------------------------------------------------------- bodies
@@ -274,8 +307,8 @@ def _sample(rng: random.Random, items: tuple[str, ...], k: int) -> list[str]:
     return rng.sample(items, min(k, len(items)))
 
 
-def _body_news(rng: random.Random, place: Place, topic: Topic, when: datetime) -> list[str]:
-    f = lambda t: fill(rng, place, t)  # noqa: E731
+def _body_news(rng: random.Random, place: Place, topic: Topic, when: datetime, facts: dict[str, str]) -> list[str]:
+    f = partial(fill, rng, place)
     measures = _sample(rng, topic.measures, rng.choice((2, 3, 3, 4)))
     first = (f"{_opening(rng, when)}，{place.name}认真贯彻落实{place.upper}关于{topic.work}的决策部署，"
              f"{rng.choice(SUMMARIES)}，{topic.work}取得明显成效。{_sentence(f(rng.choice(topic.results)))}")
@@ -289,31 +322,32 @@ def _body_news(rng: random.Random, place: Place, topic: Topic, when: datetime) -
 
 
 def _research_intro(rng: random.Random, place: Place, topic: Topic) -> str:
-    f = lambda t: fill(rng, place, t)  # noqa: E731
+    f = partial(fill, rng, place)
     if place.kind == "special":
-        return f(f"为深入了解{topic.work}情况，笔者近期赴{{n}}个县（市、区）开展专题调研，走访企业{{n}}家、农户和居民{{n2}}户。现将有关情况和建议报告如下。")
+        return f(f"为深入了解{topic.work}情况，笔者近期赴{{n_c}}个县（市、区）开展专题调研，"
+                 f"走访企业{{n_a}}家、农户和居民{{n2}}户。现将有关情况和建议报告如下。")
     if place.kind in ("department", "province", "liaison"):
-        area = "{n}个设区市、{n2}个县（市、区）"
+        area = "全省{n_c}个县（市、区）"
     elif place.kind == "city":
-        area = "{n}个县（市、区）、{n2}个村（社区）"
+        area = "{n_c}个县（市、区）、{n2}个村（社区）"
     else:
-        area = "{n}个乡镇（街道）、{n2}个村（社区）"
-    return f(f"为全面掌握{topic.work}情况，近期，{place.name}组织专门力量深入{area}和{{n}}家企业开展专题调研，"
-             f"召开座谈会{{n}}场，发放调查问卷{{n3}}份。现将有关情况报告如下。")
+        area = "{n_c}个乡镇（街道）、{n2}个村（社区）"
+    return f(f"为全面掌握{topic.work}情况，近期，{place.name}组织专门力量深入{area}和{{n_a}}家企业开展专题调研，"
+             f"召开座谈会{{n_b}}场，发放调查问卷{{n3}}份。现将有关情况报告如下。")
 
 
-def _body_research(rng: random.Random, place: Place, topic: Topic, when: datetime) -> list[str]:
-    f = lambda t: fill(rng, place, t)  # noqa: E731
+def _body_research(rng: random.Random, place: Place, topic: Topic, when: datetime, facts: dict[str, str]) -> list[str]:
+    f = partial(fill, rng, place)
     paras = [_research_intro(rng, place, topic), "一、基本情况"]
     m1, m2 = _sample(rng, topic.measures, 2)
     paras.append(f"{_opening(rng, when)}，{place.name}{_sentence(f(m1))}{_sentence(f(m2))}"
                  f"{_sentence(f(rng.choice(topic.results)))}")
     paras.append("二、存在的主要问题")
     for i, problem in enumerate(_sample(rng, topic.problems, 3)):
-        paras.append(f"（{CN_ORDINALS[i]}）{_sentence(problem)}")
+        paras.append(f"（{CN_ORDINALS[i]}）{_sentence(f(problem))}")
     paras.append("三、典型事例")
     paras.append(f"{_sentence(f(rng.choice(topic.examples)))}调研中，有基层干部反映："
-                 f"“{rng.choice(topic.problems).split('，')[0]}，我们也很着急。”")
+                 f"“{f(rng.choice(topic.problems)).split('，')[0]}，我们也很着急。”")
     paras.append("四、原因分析")
     causes = [_sentence(f(c)) for c in _sample(rng, topic.causes, 2)]
     paras.append("分析上述问题，主要有以下原因：" + "".join(f"{CN_ORDINALS[i]}是{c}" for i, c in enumerate(causes)))
@@ -323,14 +357,16 @@ def _body_research(rng: random.Random, place: Place, topic: Topic, when: datetim
     return paras
 
 
-def _body_problem(rng: random.Random, place: Place, topic: Topic, when: datetime) -> list[str]:
-    f = lambda t: fill(rng, place, t)  # noqa: E731
-    paras = [f"近期，{place.name}在{rng.choice(CHANNELS)}中发现，当前{topic.work}总体平稳有序，"
-             f"但也出现一些苗头性、倾向性问题，需引起重视。"]
+def _body_problem(rng: random.Random, place: Place, topic: Topic, when: datetime, facts: dict[str, str]) -> list[str]:
+    f = partial(fill, rng, place)
+    writer = "笔者" if place.kind == "special" else place.name
+    focus = f"特别是{facts['pt']}问题较为突出，" if facts.get("pt") else ""
+    paras = [(f"近期，{writer}在{rng.choice(CHANNELS)}中发现，当前{topic.work}总体平稳有序，"
+              f"但也出现一些苗头性、倾向性问题，{focus}需引起重视。")]
     causes = list(_sample(rng, topic.causes, 3))
     for i, problem in enumerate(_sample(rng, topic.problems, rng.choice((2, 3)))):
         detail = _sentence(f(causes[i])) if i < len(causes) and rng.random() < 0.6 else ""
-        paras.append(f"{CN_ORDINALS[i]}是{_sentence(problem)}{detail}")
+        paras.append(f"{CN_ORDINALS[i]}是{_sentence(f(problem))}{detail}")
     paras.append(f"{_sentence(f(rng.choice(topic.examples)))}但类似情况在{place.scope}并不普遍，"
                  f"问题如不及时加以引导和解决，可能{rng.choice(CONSEQUENCES)}。")
     suggestions = _sample(rng, topic.suggestions, 3)
@@ -338,11 +374,11 @@ def _body_problem(rng: random.Random, place: Place, topic: Topic, when: datetime
     return paras
 
 
-def _body_comprehensive(rng: random.Random, place: Place, topic: Topic, when: datetime) -> list[str]:
-    f = lambda t: fill(rng, place, t)  # noqa: E731
+def _body_comprehensive(rng: random.Random, place: Place, topic: Topic, when: datetime, facts: dict[str, str]) -> list[str]:
+    f = partial(fill, rng, place)
     results = "；".join(f(r).rstrip("。") for r in _sample(rng, topic.results, 2))
     measures = "；".join(f(m) for m in _sample(rng, topic.measures, 3))
-    problems = "；".join(_sample(rng, topic.problems, 2))
+    problems = "；".join(f(p) for p in _sample(rng, topic.problems, 2))
     return [
         f"{_opening(rng, when)}，{place.name}{topic.work}总体呈现稳中有进、稳中向好的态势。",
         "一、主要指标情况",
@@ -356,10 +392,10 @@ def _body_comprehensive(rng: random.Random, place: Place, topic: Topic, when: da
     ]
 
 
-def _body_experience(rng: random.Random, place: Place, topic: Topic, when: datetime) -> list[str]:
-    f = lambda t: fill(rng, place, t)  # noqa: E731
-    model = rng.choice(topic.models or MOTTOS)
-    problem = rng.choice(topic.problems).split("，")[0]
+def _body_experience(rng: random.Random, place: Place, topic: Topic, when: datetime, facts: dict[str, str]) -> list[str]:
+    f = partial(fill, rng, place)
+    model = facts.get("model") or rng.choice(topic.models or MOTTOS)
+    problem = f(rng.choice(topic.problems)).split("，")[0]
     paras = [f"近年来，{place.name}针对{topic.work}中{problem}的难题，探索推行“{model}”工作模式，取得积极成效。"]
     leads = ("坚持高位推动", "创新工作机制", "强化督查考核", "注重群众参与")
     for i, (lead, measure) in enumerate(zip(_sample(rng, leads, 3), _sample(rng, topic.measures, 3))):
@@ -368,9 +404,9 @@ def _body_experience(rng: random.Random, place: Place, topic: Topic, when: datet
     return paras
 
 
-def _body_reference(rng: random.Random, place: Place, topic: Topic, when: datetime, title: str) -> list[str]:
-    f = lambda t: fill(rng, place, t)  # noqa: E731
-    region = next((r for r in (*REGIONS, *sum(LIAISON_REGIONS.values(), ())) if title.startswith(r)), "外地")
+def _body_reference(rng: random.Random, place: Place, topic: Topic, when: datetime, facts: dict[str, str]) -> list[str]:
+    f = partial(fill, rng, place)
+    region = facts.get("region", "外地")
     paras = [f"据了解，{region}在推进{topic.work}方面积极探索，形成了一些好的做法，值得我省借鉴。"]
     for i, measure in enumerate(_sample(rng, topic.measures, 3)):
         paras.append(f"{CN_ORDINALS[i]}是{_sentence(f(measure))}")
@@ -378,14 +414,20 @@ def _body_reference(rng: random.Random, place: Place, topic: Topic, when: dateti
     return paras
 
 
-def _body_opinion(rng: random.Random, place: Place, topic: Topic, when: datetime) -> list[str]:
-    f = lambda t: fill(rng, place, t)  # noqa: E731
-    opinion = rng.choice(topic.opinions or topic.problem_titles)
-    problems = _sample(rng, topic.problems, 2)
-    who = "我省" if place.kind == "special" else place.name
+def _body_opinion(rng: random.Random, place: Place, topic: Topic, when: datetime, facts: dict[str, str]) -> list[str]:
+    f = partial(fill, rng, place)
+    opinion = facts.get("op") or rng.choice(topic.opinions or topic.problem_titles)
+    problems = [f(p) for p in _sample(rng, topic.problems, 2)]
+    if place.kind == "special":
+        gathered = f"笔者通过走访座谈、网络平台等渠道梳理群众意见建议{{n2}}条，其中反映{opinion}问题的{{n}}条"
+    elif place.kind == "department":
+        gathered = (f"{place.name}通过门户网站留言、领导信箱和12345热线转办件等渠道收到群众意见建议{{n3}}条，"
+                    f"其中反映{opinion}问题的{{n2}}条")
+    else:
+        gathered = (f"{place.name}通过12345政务服务便民热线、政务新媒体、领导信箱等渠道收集群众意见建议{{n3}}条，"
+                    f"其中反映{opinion}问题的{{n2}}条")
     return [
-        f(f"近期，{who}通过12345政务服务便民热线、政务新媒体、领导信箱等渠道收集群众意见建议{{n3}}条，"
-          f"其中反映{opinion}问题的{{n2}}条，占{{pct}}%，较上月增长{{pct2}}%。"),
+        f(f"近期，{gathered}，占{{pct}}%，较上月增长{{pct2}}%。"),
         "群众反映的问题主要集中在：" + "；".join(f"{CN_ORDINALS[i]}是{p}" for i, p in enumerate(problems))
         + f"。有群众反映：“{rng.choice(QUOTES)}”",
         "群众建议：" + "；".join(_sample(rng, topic.suggestions, 2)) + "。",
@@ -393,17 +435,17 @@ def _body_opinion(rng: random.Random, place: Place, topic: Topic, when: datetime
     ]
 
 
-def _body_feedback(rng: random.Random, place: Place, topic: Topic, when: datetime) -> list[str]:
-    f = lambda t: fill(rng, place, t)  # noqa: E731
+def _body_feedback(rng: random.Random, place: Place, topic: Topic, when: datetime, facts: dict[str, str]) -> list[str]:
+    f = partial(fill, rng, place)
     month = (when.month - 2) % 12 + 1
     leader = f"省政府{rng.choice(SURNAMES)}副省长"
     issue = rng.randint(12, 96)
-    reported = f"{place.name}{rng.choice(topic.problem_titles)}问题值得关注"
+    reported = f"{place.name}{facts.get('pt') or rng.choice(topic.problem_titles)}问题值得关注"
     instruction = rng.choice(INSTRUCTIONS).replace("{dept}", "有关部门")
-    paras = [
+    paras = [(
         f"{month}月{rng.randint(1, 28)}日，{leader}在《政务信息》第{issue}期刊发的《{reported}》上作出批示："
         f"“{instruction}”{place.name}高度重视，第一时间召开专题会议研究部署，逐项抓好落实。现将落实情况报告如下。"
-    ]
+    )]
     for i, measure in enumerate(_sample(rng, topic.measures, 3)):
         paras.append(f"{CN_ORDINALS[i]}、{_sentence(f(measure))}")
     paras.append(f"经过努力，{f(rng.choice(topic.results)).rstrip('。')}。下一步，{place.name}将"
@@ -436,7 +478,7 @@ def _incident_kind(incident: str) -> str:
 
 
 def _body_emergency(rng: random.Random, place: Place, when: datetime, facts: tuple[str, str, str]) -> list[str]:
-    f = lambda t: fill(rng, place, t)  # noqa: E731
+    f = partial(fill, rng, place)
     town, incident, stage = facts
     casualty, status = INCIDENT_DETAILS[_incident_kind(incident)]
     happened = when.replace(minute=(when.minute // 10) * 10)
@@ -474,19 +516,19 @@ def compose(seed: str, *, kind: str, place: Place, when: datetime) -> Draft:
     title_rng = random.Random(f"{seed}:title")
     topic = pick_topic(title_rng, place, kind)
     state = title_rng.getstate()
-    title = compose_title(title_rng, kind=kind, place=place, topic=topic)
+    title, facts = compose_title(title_rng, kind=kind, place=place, topic=topic)
     body_rng = random.Random(f"{seed}:body")
     if kind == ReportKind.EMERGENCY:
         title_rng.setstate(state)  # the same draws that made the title
         paras = _body_emergency(body_rng, place, when, emergency_facts(title_rng, place, topic))
-    elif kind == ReportKind.REFERENCE:
-        paras = _body_reference(body_rng, place, topic, when, title)
+    elif kind == ReportKind.REFERENCE or (place.kind == "liaison" and kind == ReportKind.COMPREHENSIVE):
+        paras = _body_reference(body_rng, place, topic, when, facts)
     elif place.kind == "liaison" and kind == ReportKind.NEWS:
-        paras = _body_news(body_rng, place, topic, when)
+        paras = _body_news(body_rng, place, topic, when, facts)
         paras[0] = (f"{_opening(body_rng, when)}，{place.name}主动对接国家有关部委和驻地有关方面，"
                     f"积极为我省{topic.work}争取政策、项目和资金支持，取得积极进展。")
     else:
-        paras = BODIES[kind](body_rng, place, topic, when)
+        paras = BODIES[kind](body_rng, place, topic, when, facts)
     keywords = "、".join(body_rng.sample(topic.keywords, min(2, len(topic.keywords))))
     return Draft(title=title[:200], body="\n".join(paras), keywords=keywords, topic=topic.key)
 

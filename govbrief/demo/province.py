@@ -252,7 +252,8 @@ def _posts(spec: UnitSpec) -> dict[str, str]:
         return {
             Role.INFORMANT: "信息处一级主任科员", Role.SIGNER: "办公厅副主任", Role.PRINCIPAL: "省政府副秘书长、办公厅主任",
             Role.EDITOR: "信息处副处长", Role.CHIEF_EDITOR: "信息处处长", Role.LEADER: "副省长",
-            Role.SYSTEM_ADMIN: "信息中心系统管理员", Role.SECURITY_ADMIN: "信息中心安全管理员", Role.AUDIT_ADMIN: "机关纪委审计管理员",
+            Role.SYSTEM_ADMIN: "信息中心系统管理员", Role.SECURITY_ADMIN: "信息中心安全管理员",
+            Role.AUDIT_ADMIN: "机关纪委审计管理员",
         }
     if spec.level == UnitLevel.CITY:
         return {

@@ -3,14 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from govbrief.core.web import run_service
 
 from . import selectors, services
 from .choices import RegistrationState, UnitKind, UnitLevel
 from .forms import OpinionForm, RegistrationForm
-from .models import InformantRegistration, Unit, User
+from .models import Unit, User
 
 
 @login_required

@@ -22,7 +22,6 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from govbrief.core.errors import TransitionError
 
 from . import selectors, services
 from .choices import ReportKind, ReportState
@@ -49,31 +48,6 @@ from .serializers import (
     SubmissionDetailSerializer,
     SubmitSerializer,
 )
-
-
-def _drf_validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
-    """A service's ValidationError as DRF's, keeping each message's code (``illegal_transition``,
-    ``unsigned``, ``file_type`` …) and field paths such as ``targets[0]``."""
-    default = "illegal_transition" if isinstance(exc, TransitionError) else "invalid"
-
-    def details(errors):
-        return [ErrorDetail(message, code=error.code or default) for error in errors for message in error.messages]
-
-    if hasattr(exc, "error_dict"):
-        return exceptions.ValidationError({field: details(errors) for field, errors in exc.error_dict.items()})
-    return exceptions.ValidationError({"non_field_errors": details(exc.error_list)})
-
-
-class ServiceErrorsMixin:
-    """Until core.api does it: keep the codes of service errors, and answer every 404 alike
-    (code ``not_found``, no model names)."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, DjangoValidationError):
-            exc = _drf_validation_error(exc)
-        elif isinstance(exc, Http404):
-            exc = exceptions.NotFound()
-        return super().handle_exception(exc)
 
 
 def _responses(ok, status_code: int = 200, *errors: int) -> dict:
@@ -122,7 +96,7 @@ NO_FILTERS = {"filter_backends": [], "pagination_class": None}
     retrieve=extend_schema(summary="A report with its text, versions, submissions and timeline",
                            responses=_responses(ReportDetailSerializer, 200, 404)),
 )
-class ReportViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = ReportFilter
     ordering_fields = ["updated_at", "created_at", "state", "kind", "urgency", "id"]
@@ -167,7 +141,8 @@ class ReportViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveMo
         data = _valid(DocxImportSerializer, request.data)
         uploaded = data.pop("file")
         if not (uploaded.name or "").lower().endswith(".docx"):
-            raise exceptions.ValidationError({"file": [ErrorDetail(_("Only Word (.docx) files can be imported."), code="file_type")]})
+            message = _("Only Word (.docx) files can be imported.")
+            raise exceptions.ValidationError({"file": [ErrorDetail(message, code="file_type")]})
         try:
             draft = import_docx(uploaded)
         except DjangoValidationError as exc:
@@ -271,7 +246,7 @@ class ReportViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveMo
     retrieve=extend_schema(summary="A submission with the text sent and its onward routes",
                            responses=_responses(SubmissionDetailSerializer, 200, 404)),
 )
-class SubmissionViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_fields = ["state", "report", "from_unit", "to_unit"]
     ordering_fields = ["submitted_at", "decided_at", "id"]

@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from .choices import ReportState, SubmissionState
-from .models import Report, ReportEvent, Submission
+from .models import Report, ReportEvent, ReportVersion, Submission
 
 
 def reports_visible_to(*, user) -> QuerySet[Report]:
@@ -125,8 +125,41 @@ def reports_of_unit(*, user, state: str = "", q: str = "", kind: str = "") -> Qu
     )
 
 
-def report_timeline(*, report: Report) -> QuerySet[ReportEvent]:
-    return report.events.select_related("actor", "actor_unit", "submission__to_unit", "submission__from_unit")
+def _is_origin(user, report: Report) -> bool:
+    return user.is_superuser or (user.unit_id is not None and user.unit_id == report.unit_id)
+
+
+def report_timeline(*, user, report: Report) -> QuerySet[ReportEvent]:
+    """The originating unit sees its report's whole history; an office sees the events of the
+    submissions it may see — not the unit's internal drafting and sign-off comments."""
+    events = report.events.select_related("actor", "actor_unit", "submission__to_unit", "submission__from_unit")
+    if _is_origin(user, report):
+        return events
+    return events.filter(submission__in=submissions_visible_to(user=user).filter(report=report))
+
+
+def report_versions_visible_to(*, user, report: Report) -> list[ReportVersion]:
+    """The originating unit sees every version, drafts included; an office sees the versions that
+    were sent along routes it may see and the signed texts they derive from (the provenance)."""
+    versions = list(report.versions.select_related("unit", "signed_by", "created_by", "derived_from"))
+    if _is_origin(user, report):
+        return versions
+    by_id = {v.pk: v for v in versions}
+    wanted: set[int] = set()
+    for version_id in submissions_visible_to(user=user).filter(report=report).values_list("version_id", flat=True):
+        while version_id is not None and version_id not in wanted:
+            wanted.add(version_id)
+            version_id = by_id[version_id].derived_from_id
+    return [v for v in versions if v.pk in wanted]
+
+
+def report_text_for(*, user, report: Report) -> ReportVersion | None:
+    """The text to show this user: the current one to its own unit, otherwise the newest version
+    that reached the user's unit (never the unit's unsigned revision)."""
+    if _is_origin(user, report):
+        return report.current_version
+    visible = report_versions_visible_to(user=user, report=report)
+    return visible[-1] if visible else None
 
 
 def report_submissions(*, user, report: Report) -> list[Submission]:

@@ -39,7 +39,8 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Attachment
-        fields = ["id", "name", "size", "content_type", "sha256", "version", "uploaded_by", "uploaded_at", "download_url"]
+        fields = ["id", "name", "size", "content_type", "sha256", "version", "uploaded_by", "uploaded_at",
+                  "download_url"]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.URI_REF)
@@ -85,8 +86,8 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReportEvent
-        fields = ["id", "action", "action_display", "submission", "actor", "actor_unit", "from_state", "to_state", "note",
-                  "data", "created_at"]
+        fields = ["id", "action", "action_display", "submission", "actor", "actor_unit", "from_state", "to_state",
+                  "note", "data", "created_at"]
         read_only_fields = fields
 
 
@@ -119,7 +120,9 @@ class SubmissionBriefSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(AdoptionSerializer(allow_null=True))
     def get_adoption(self, obj):
-        adoption = getattr(obj, "adoption", None) if obj.state in (SubmissionState.ADOPTED, SubmissionState.FORWARDED) else None
+        if obj.state not in (SubmissionState.ADOPTED, SubmissionState.FORWARDED):
+            return None
+        adoption = getattr(obj, "adoption", None)
         return AdoptionSerializer(adoption).data if adoption is not None else None
 
 
@@ -157,15 +160,16 @@ SubmissionActionsSerializer = type(
 
 class ReportListSerializer(serializers.ModelSerializer):
     title = serializers.CharField(read_only=True, label=_label(ReportVersion, "title"))
-    version = serializers.IntegerField(source="current_version.number", read_only=True, label=_label(Report, "current_version"))
+    version = serializers.IntegerField(source="current_version.number", read_only=True,
+                                       label=_label(Report, "current_version"))
     unit = UnitBriefSerializer(read_only=True)
     author = UserBriefSerializer(read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
 
     class Meta:
         model = Report
-        fields = ["id", "title", "version", "kind", "urgency", "distribution", "state", "state_display", "unit", "author",
-                  "created_at", "updated_at"]
+        fields = ["id", "title", "version", "kind", "urgency", "distribution", "state", "state_display", "unit",
+                  "author", "created_at", "updated_at"]
         read_only_fields = fields
 
 
@@ -173,7 +177,7 @@ class ReportDetailSerializer(ReportListSerializer):
     """A report as its reader sees it: the current text, every version with its proof, the
     submissions this user may see, the timeline, and what this user may do now."""
 
-    current_version = VersionSerializer(read_only=True)
+    current_version = serializers.SerializerMethodField()
     versions = serializers.SerializerMethodField()
     submissions = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
@@ -184,9 +188,15 @@ class ReportDetailSerializer(ReportListSerializer):
                   "submissions", "events", "allowed_actions"]
         read_only_fields = fields
 
+    @extend_schema_field(VersionSerializer(allow_null=True))
+    def get_current_version(self, obj):
+        """The text this user may read: the unit's current one, or the newest that reached the user's office."""
+        version = selectors.report_text_for(user=_user(self), report=obj)
+        return VersionSerializer(version, context=self.context).data if version else None
+
     @extend_schema_field(VersionSummarySerializer(many=True))
     def get_versions(self, obj):
-        versions = obj.versions.select_related("unit", "created_by", "signed_by").prefetch_related("attachments")
+        versions = selectors.report_versions_visible_to(user=_user(self), report=obj)
         return VersionSummarySerializer(versions, many=True, context=self.context).data
 
     @extend_schema_field(SubmissionBriefSerializer(many=True))
@@ -196,7 +206,7 @@ class ReportDetailSerializer(ReportListSerializer):
 
     @extend_schema_field(EventSerializer(many=True))
     def get_events(self, obj):
-        return EventSerializer(selectors.report_timeline(report=obj), many=True, context=self.context).data
+        return EventSerializer(selectors.report_timeline(user=_user(self), report=obj), many=True, context=self.context).data
 
     @extend_schema_field(ReportActionsSerializer)
     def get_allowed_actions(self, obj):
@@ -236,25 +246,34 @@ class SubmissionDetailSerializer(SubmissionBriefSerializer):
 # ---------------------------------------------------------------- input
 
 
-class UnitIdListField(serializers.ListField):
-    """A list of unit ids, turned into units. Errors keep the index in the path: ``targets[1]``."""
+class IndexedListField(serializers.ListField):
+    """A list whose errors keep the item's index in the path (``targets[1]``), the form core.api
+    reports and services use; DRF's own ListField would report ``targets.1``."""
+
+    def run_child_validation(self, data):
+        values, errors = [], []
+        for item in data:
+            try:
+                values.append(self.child.run_validation(item))
+                errors.append([])
+            except serializers.ValidationError as exc:
+                values.append(None)
+                errors.append(exc.detail)
+        if any(errors):
+            raise serializers.ValidationError(errors)
+        return values
+
+
+class UnitIdListField(IndexedListField):
+    """A list of unit ids, turned into units."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("allow_empty", True)
         super().__init__(child=serializers.IntegerField(min_value=1), **kwargs)
 
     def run_child_validation(self, data):
-        errors, ids = [], []
-        for item in data:
-            try:
-                ids.append(self.child.run_validation(item))
-                errors.append([])
-            except serializers.ValidationError as exc:
-                ids.append(None)
-                errors.append(exc.detail)
-        if any(errors):
-            raise serializers.ValidationError(errors)
-        units = Unit.objects.in_bulk([i for i in ids if i is not None])
+        ids = super().run_child_validation(data)
+        units = Unit.objects.in_bulk(ids)
         missing = [[] if pk in units else [_("There is no unit with id %(id)s.") % {"id": pk}] for pk in ids]
         if any(missing):
             raise serializers.ValidationError(missing, code="does_not_exist")
@@ -282,26 +301,15 @@ class ReportCreateSerializer(serializers.Serializer):
                                          label=_label(Report, "contact_name"))
     contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="",
                                           label=_label(Report, "contact_phone"))
-    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list,
-                                        label=_label(Attachment, "file"))
-
-    def validate_attachments(self, files):
-        errors = []
-        for uploaded in files:
-            try:
-                _check_file(uploaded)
-                errors.append([])
-            except serializers.ValidationError as exc:
-                errors.append(exc.detail)
-        if any(errors):
-            raise serializers.ValidationError(errors)
-        return files
+    attachments = IndexedListField(child=serializers.FileField(validators=[_check_file]), required=False, default=list,
+                                   label=_label(Attachment, "file"))
 
 
 class ReportUpdateSerializer(serializers.Serializer):
     """Only the fields sent are changed."""
 
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True, label=_label(ReportVersion, "title"))
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                  label=_label(ReportVersion, "title"))
     body = serializers.CharField(required=False, allow_blank=True, label=_label(ReportVersion, "body"))
     keywords = serializers.CharField(max_length=200, required=False, allow_blank=True,
                                      label=_label(ReportVersion, "keywords"))
@@ -347,20 +355,23 @@ class SubmitSerializer(serializers.Serializer):
 class AdoptSerializer(serializers.Serializer):
     publication = serializers.ChoiceField(choices=Publication.choices, default=Publication.GENERAL,
                                           label=_label(Adoption, "publication"))
-    mode = serializers.ChoiceField(choices=AdoptionMode.choices, default=AdoptionMode.AS_IS, label=_label(Adoption, "mode"))
+    mode = serializers.ChoiceField(choices=AdoptionMode.choices, default=AdoptionMode.AS_IS,
+                                   label=_label(Adoption, "mode"))
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="",
                                  label=_label(Adoption, "note"))
 
 
 class ReturnSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", label=_label(Submission, "return_reason"))
+    reason = serializers.CharField(required=False, allow_blank=True, default="",
+                                   label=_label(Submission, "return_reason"))
 
 
 class ForwardSerializer(serializers.Serializer):
     """转报: the office's edited text goes up; title, body and keywords default to the text received."""
 
     targets = UnitIdListField(label=_label(Submission, "to_unit"), help_text=_("Ids of the receiving offices."))
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True, label=_label(ReportVersion, "title"))
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                  label=_label(ReportVersion, "title"))
     body = serializers.CharField(required=False, allow_blank=True, label=_label(ReportVersion, "body"))
     keywords = serializers.CharField(max_length=200, required=False, allow_blank=True,
                                      label=_label(ReportVersion, "keywords"))
@@ -368,7 +379,8 @@ class ForwardSerializer(serializers.Serializer):
 
 
 class ResubmitSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True, label=_label(ReportVersion, "title"))
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                  label=_label(ReportVersion, "title"))
     body = serializers.CharField(required=False, allow_blank=True, label=_label(ReportVersion, "body"))
     note = serializers.CharField(required=False, allow_blank=True, default="", label=_label(ReportEvent, "note"))
 
@@ -397,9 +409,13 @@ class InboxQuerySerializer(serializers.Serializer):
 
 
 class ErrorItemSerializer(serializers.Serializer):
-    field = serializers.CharField(help_text=_("Path of the field in the request, e.g. targets[0]; empty for the whole request."))
+    field = serializers.CharField(
+        help_text=_("Path of the field in the request, e.g. targets[0]; empty for the whole request.")
+    )
     message = serializers.CharField()
-    code = serializers.CharField(help_text=_("e.g. required, invalid, illegal_transition, permission_denied, not_found."))
+    code = serializers.CharField(
+        help_text=_("e.g. required, invalid, illegal_transition, permission_denied, not_found.")
+    )
 
 
 class ErrorSerializer(serializers.Serializer):

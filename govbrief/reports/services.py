@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from govbrief.audit.services import audit_record
 from govbrief.core.errors import ActionNotAllowed, TransitionError
 from govbrief.notifications.services import notify_on_commit
-from govbrief.orgs.choices import DRAFTING_ROLES, SCREENING_ROLES, SIGNING_ROLES
+from govbrief.orgs.choices import SCREENING_ROLES, SIGNING_ROLES
 from govbrief.orgs.models import Unit
 from govbrief.orgs.selectors import report_targets_for, users_with_role
 

@@ -99,7 +99,7 @@ def report_import(request):
 @login_required
 def report_detail(request, pk):
     report = _report_or_404(request, pk)
-    version = report.current_version
+    version = selectors.report_text_for(user=request.user, report=report)
     actions = permissions.report_actions(request.user, report)
     lineage = selectors.report_lineage(user=request.user, report=report)
     submitted_to = {s.to_unit_id for s, _depth in lineage if s.from_unit_id == report.unit_id}
@@ -108,10 +108,10 @@ def report_detail(request, pk):
         "report": report,
         "version": version,
         "attachments": list(version.attachments.all()),
-        "versions": list(report.versions.select_related("unit", "signed_by", "created_by", "derived_from")),
+        "versions": selectors.report_versions_visible_to(user=request.user, report=report),
         "actions": actions,
         "lineage": lineage,
-        "timeline": selectors.report_timeline(report=report),
+        "timeline": selectors.report_timeline(user=request.user, report=report),
         "targets": targets,
     })
 
@@ -228,7 +228,7 @@ def submission_detail(request, pk):
         "attachments": list(sub.version.attachments.all()),
         "adopt_form": AdoptForm(), "other_routes": other_routes,
         "lineage": selectors.report_lineage(user=request.user, report=sub.report),
-        "timeline": selectors.report_timeline(report=sub.report),
+        "timeline": selectors.report_timeline(user=request.user, report=sub.report),
     })
 
 

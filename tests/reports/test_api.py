@@ -145,6 +145,12 @@ def test_disallowed_attachment_type_is_refused_with_its_index(world):
     assert not Report.objects.exists()
 
 
+def test_attachment_that_is_not_a_file_is_refused_with_its_index(world):
+    response = post(world.township_informant, "/api/reports/", new_report_data(attachments=["not a file"]))
+    assert response.status_code == 400
+    assert error_fields(response) == {"attachments[0]": "invalid"}
+
+
 def test_editor_cannot_draft_reports(world):
     assert_forbidden(post(world.county_editor, "/api/reports/", new_report_data()))
     assert not Report.objects.exists()
@@ -453,7 +459,8 @@ def test_receiving_editor_cannot_start_a_new_version(world):
 
 def test_unsigned_report_cannot_be_submitted(world):
     report = draft_report(world.township_informant)
-    assert_illegal_transition(post(world.township_informant, report_url(report, "submit"), {"targets": [world.county.pk]}))
+    response = post(world.township_informant, report_url(report, "submit"), {"targets": [world.county.pk]})
+    assert_illegal_transition(response)
     assert not Submission.objects.exists()
 
 
@@ -607,7 +614,8 @@ def test_inbox_flags_an_item_that_arrived_by_another_route(world):
 
 def test_receiving_editor_adopts(world):
     _, (sub,) = submitted_report(world.township_informant, world.township_signer, [world.county])
-    response = post(world.county_editor, sub_url(sub, "adopt"), {"publication": "special", "mode": "edited", "note": "好"})
+    response = post(world.county_editor, sub_url(sub, "adopt"),
+                    {"publication": "special", "mode": "edited", "note": "好"})
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["state"] == SubmissionState.ADOPTED
@@ -810,7 +818,8 @@ def test_township_report_is_adopted_up_to_province_and_the_township_sees_it(worl
                           {"targets": [world.city.pk]}).json()
 
         # City: adopt and forward to the province.
-        assert [s["id"] for s in api(world.city_editor).get("/api/submissions/inbox/").json()["results"]] == [to_city["id"]]
+        inbox = api(world.city_editor).get("/api/submissions/inbox/").json()["results"]
+        assert [s["id"] for s in inbox] == [to_city["id"]]
         assert post(world.city_editor, f"/api/submissions/{to_city['id']}/adopt/").status_code == 200
         (to_province,) = post(world.city_editor, f"/api/submissions/{to_city['id']}/forward/",
                               {"targets": [world.province.pk], "body": "市里综合后的正文。"}).json()
@@ -854,3 +863,50 @@ def test_every_api_transition_notifies_on_commit_only(world, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         assert_forbidden(post(world.township_informant, report_url(report, "sign-off")))
     assert Notification.objects.count() == before
+
+
+# ---------------------------------------------------------------- query budgets
+
+
+def test_lists_cost_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    for _ in range(5):
+        _, (sub,) = submitted_report(world.township_informant, world.township_signer, [world.county],
+                                     attachments=[pdf_file()])
+        services.submission_adopt(submission=sub, editor=world.county_editor)
+    client = api(world.county_editor)
+    for url in ("/api/reports/", "/api/submissions/", "/api/submissions/inbox/"):
+        with django_assert_max_num_queries(3):
+            assert client.get(url).json()["count"] == 5
+    with django_assert_max_num_queries(13):
+        assert client.get(f"/api/reports/{sub.report_id}/").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(f"/api/submissions/{sub.pk}/").status_code == 200
+
+
+def test_an_account_with_its_initial_password_cannot_use_the_api(world):
+    from rest_framework.test import APIClient
+
+    world.county_informant.must_change_password = True
+    world.county_informant.save()
+    client = APIClient()
+    client.force_authenticate(world.county_informant)
+    response = client.get("/api/reports/")
+    assert response.status_code == 403 and response.json()["errors"][0]["code"] == "permission_denied"
+
+
+def test_an_office_sees_what_reached_it_not_the_units_unsigned_revision_or_internal_comments(world):
+    from rest_framework.test import APIClient
+
+    from govbrief.reports import services as s
+    from ..factories import submitted_report
+
+    report, (sub,) = submitted_report(world.county_informant, world.county_signer, [world.city])
+    s.submission_return(submission=sub, editor=world.city_editor, reason="请补充")
+    s.report_new_version(report=report, user=world.county_informant)
+    s.report_update(report=report, user=world.county_informant, title="尚未签发的修改稿")
+    client = APIClient()
+    client.force_authenticate(world.city_editor)
+    data = client.get(f"/api/reports/{report.pk}/").json()
+    assert data["current_version"]["title"] != "尚未签发的修改稿"
+    assert [v["number"] for v in data["versions"]] == [1]
+    assert {e["action"] for e in data["events"]} == {"submitted", "returned"}

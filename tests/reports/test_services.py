@@ -9,7 +9,7 @@ from govbrief.audit.services import audit_chain_verify
 from govbrief.notifications.models import Notification
 from govbrief.reports import selectors, services
 from govbrief.reports.choices import Distribution, EventAction, ReportState, SubmissionState
-from govbrief.reports.models import ReportEvent, ReportVersion, Submission
+from govbrief.reports.models import ReportVersion, Submission
 
 from ..factories import docx_file, draft_report, pdf_file, signed_report, submitted_report
 

@@ -1,7 +1,6 @@
 """The pages: they render for every role, speak Chinese, keep input on errors, and their
 query counts do not grow with the data (SPEC §9, STYLE: guard query counts on list pages)."""
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -10,7 +9,7 @@ from govbrief.notifications.models import Notification
 from govbrief.reports import services
 from govbrief.reports.models import Report, Submission
 
-from ..factories import docx_file, draft_report, pdf_file, submitted_report
+from ..factories import docx_file, pdf_file, submitted_report
 
 
 def login(client, user):

@@ -1,0 +1,108 @@
+"""``govbrief demo``: migrate, load the demo province 江东省, print the demo logins, and serve."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from govbrief.demo.loader import DEFAULT_REPORTS, DEMO_PASSWORD, demo_summary, load_demo
+from govbrief.demo.province import WELL_KNOWN, build_layout
+from govbrief.orgs.models import Unit, User
+
+ROLE_NAMES = {
+    "informant": "信息员", "signer": "签发人", "principal": "单位负责人", "editor": "编辑", "chief_editor": "主编",
+    "leader": "领导", "sysadmin": "系统管理员", "secadmin": "安全管理员", "auditor": "审计管理员",
+}
+STATE_NAMES = {"draft": "草稿", "pending": "待签发", "signed": "已签发未报送", "submitted": "已报送"}
+SUBMISSION_NAMES = {"submitted": "待处理", "adopted": "已采用", "archived": "存档备查", "returned": "已退稿",
+                    "forwarded": "采用并转报"}
+UNIT_NAMES = {
+    ("office", "national"): "国务院办公厅", ("office", "province"): "省政府办公厅", ("office", "city"): "市政府办公室",
+    ("office", "county"): "县（区）政府办公室", ("office", "township"): "乡镇人民政府",
+    ("department", "province"): "省级部门", ("department", "city"): "市级部门", ("liaison", "province"): "驻外办事处",
+    ("special", "province"): "特约信息员",
+}
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def format_table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(_width(str(cell)) for cell in column) for column in zip(headers, *rows)]
+    line = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
+
+    def render(cells: list[str]) -> str:
+        return "| " + " | ".join(_pad(str(c), w) for c, w in zip(cells, widths)) + " |"
+
+    return "\n".join([line, render(headers), line, *(render(r) for r in rows), line])
+
+
+class Command(BaseCommand):
+    help = "Load the demo province (江东省) with people and reports in every state, print the demo logins, and serve it."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000, help="Port to serve on (127.0.0.1). Default 8000.")
+        parser.add_argument("--no-serve", action="store_true", help="Load and print the logins, but do not serve.")
+        parser.add_argument("--reports", type=int, default=DEFAULT_REPORTS,
+                            help=f"How many demo reports to plan. Default {DEFAULT_REPORTS}.")
+
+    def handle(self, *args, **options) -> None:
+        verbosity = options["verbosity"]
+        port = options["port"]
+        self.stdout.write("准备数据库 (migrate) …")
+        call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1), stdout=self.stdout)
+        self.stdout.write(f"加载演示省份（{options['reports']} 条报告）…")
+        progress = (lambda message: self.stdout.write("  " + message)) if verbosity >= 2 else None
+        result = load_demo(reports=options["reports"], progress=progress)
+        self.stdout.write(
+            f"完成，用时 {result.seconds:.1f} 秒：新建单位 {result.units_created} 个、账号 {result.people_created} 个、"
+            f"报告 {result.reports_created} 条（已存在 {result.reports_skipped} 条，未重复创建）。"
+        )
+        self.stdout.write("")
+        self.print_accounts()
+        self.print_summary()
+        url = f"http://127.0.0.1:{port}/"
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"演示地址：{url}   （所有演示账号的密码均为 {DEMO_PASSWORD}）"))
+        database = settings.DATABASES["default"]
+        if database["ENGINE"].endswith("sqlite3"):
+            self.stdout.write(f"数据库：{database['NAME']}")
+        if options["no_serve"]:
+            return
+        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+
+    def print_accounts(self) -> None:
+        layout = build_layout()
+        names = {u.code: u.name for u in Unit.objects.filter(code__in=[s.code for s in layout.units])}
+        people = {u.username: u for u in User.objects.filter(username__in=[w[0] for w in WELL_KNOWN])}
+        rows = []
+        for username, label, unit_code in WELL_KNOWN:
+            person = people.get(username)
+            rows.append([label, names.get(unit_code, unit_code), username, DEMO_PASSWORD,
+                         person.get_full_name() if person else ""])
+        self.stdout.write("演示账号：")
+        self.stdout.write(format_table(["角色", "单位", "用户名", "密码", "姓名"], rows))
+        self.stdout.write(
+            "其余账号的用户名为“单位代码-角色缩写”，如 baima-xxy（白马县信息员）、dongling-bj（东陵市编辑）、"
+            "jd-jyt-qf（省教育厅签发人）；缩写：xxy 信息员、qf 签发人、fzr 单位负责人、bj 编辑、zb 主编、ld 领导、"
+            "xtgl 系统管理员。密码相同。"
+        )
+
+    def print_summary(self) -> None:
+        summary = demo_summary()
+        units = "，".join(f"{label} {summary['units'][key]}" for key, label in UNIT_NAMES.items() if summary["units"][key])
+        roles = "，".join(f"{ROLE_NAMES.get(r, r)} {summary['roles'][r]}" for r in ROLE_NAMES if summary["roles"][r])
+        states = "，".join(f"{STATE_NAMES[s]} {summary['report_states'][s]}" for s in STATE_NAMES)
+        subs = "，".join(f"{SUBMISSION_NAMES[s]} {summary['submission_states'][s]}" for s in SUBMISSION_NAMES)
+        self.stdout.write(f"单位：{units}；其中信息直报点 {summary['direct_points']['direct']} 个")
+        self.stdout.write(f"角色：{roles}")
+        self.stdout.write(f"报告：{states}")
+        self.stdout.write(f"报送：{subs}")

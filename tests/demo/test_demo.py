@@ -1,0 +1,297 @@
+"""The demo province: its layout, the load (every state, real timelines, realistic texts),
+idempotence, and the ``demo`` command."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.management import call_command
+from django.db.models import Count, F, Max, Min
+from django.utils import timezone
+
+from govbrief.audit.models import AuditEntry
+from govbrief.audit.services import audit_chain_verify
+from govbrief.demo import loader
+from govbrief.demo.content import Place, compose
+from govbrief.demo.loader import DEMO_PASSWORD, load_demo, plan_reports
+from govbrief.demo.province import (
+    NATIONAL_CODE,
+    NATIONAL_DIRECT_POINT_CODE,
+    PROVINCE_CODE,
+    WELL_KNOWN,
+    build_layout,
+)
+from govbrief.notifications.models import Notification
+from govbrief.orgs.choices import Role, UnitKind, UnitLevel
+from govbrief.orgs.models import DirectPointStatusChange, RoleAssignment, Unit, User
+from govbrief.reports.choices import Distribution, ReportKind, ReportState, SubmissionState, Urgency
+from govbrief.reports.models import Adoption, Report, ReportEvent, ReportVersion, Submission
+
+SMALL = 40
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+COUNTED = (Unit, User, RoleAssignment, DirectPointStatusChange, Report, ReportVersion, Submission, Adoption,
+           ReportEvent, Notification)
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+@pytest.fixture
+def province(db):
+    """Units and people only (fast)."""
+    return load_demo(reports=0)
+
+
+@pytest.fixture
+def loaded(db, django_capture_on_commit_callbacks):
+    # Notifications are written on commit; run those callbacks as a real commit would.
+    with django_capture_on_commit_callbacks(execute=True):
+        result = load_demo(reports=SMALL)
+    return result
+
+
+# ---------------------------------------------------------------- the layout (no database)
+
+def test_layout_is_a_consistent_tree():
+    layout = build_layout()
+    codes = [u.code for u in layout.units]
+    assert len(codes) == len(set(codes))
+    seen: set[str] = set()
+    for spec in layout.units:
+        assert spec.parent is None or spec.parent in seen, f"{spec.code} comes before its parent"
+        seen.add(spec.code)
+    usernames = [p.username for p in layout.people]
+    assert len(usernames) == len(set(usernames))
+    assert {w[0] for w in WELL_KNOWN} <= set(usernames)
+    assert {r for p in layout.people for r in p.roles} == set(Role.values)
+
+
+def test_demo_password_meets_the_policy():
+    validate_password(DEMO_PASSWORD)
+
+
+def test_plans_do_not_depend_on_the_day_they_are_made():
+    layout = build_layout()
+    now = timezone.now()
+    first = plan_reports(layout, count=60, seed=7, now=now)
+    later = plan_reports(layout, count=80, seed=7, now=now + timedelta(days=45))
+    def key(p):
+        return (p.unit, p.title, p.flow, p.kind, p.urgency, p.distribution)
+
+    assert [key(p) for p in first] == [key(p) for p in later[:60]]
+    assert len({(p.unit, p.title) for p in later}) == 80
+
+
+def test_texts_read_like_government_information():
+    place = Place("临江县", "全县", "county", towns=("东湖镇",))
+    when = timezone.localtime()
+    for kind in ReportKind.values:
+        draft = compose(f"t:{kind}", kind=kind, place=place, when=when)
+        assert CJK.search(draft.title) and "{" not in draft.title + draft.body
+        assert len(draft.body) > 120
+    research = compose("t:research", kind=ReportKind.RESEARCH, place=place, when=when).body
+    for heading in ("基本情况", "存在的主要问题", "典型事例", "原因分析", "对策建议"):
+        assert heading in research
+    assert re.search(r"\d+(\.\d)?%", research)
+    problem = compose("t:problem", kind=ReportKind.PROBLEM, place=place, when=when).body
+    assert "苗头性、倾向性问题" in problem
+    emergency = compose("t:emergency", kind=ReportKind.EMERGENCY, place=place, when=when)
+    assert "信息来源" in emergency.body and ("初报" in emergency.title or "续报" in emergency.title)
+
+
+# ---------------------------------------------------------------- the province
+
+def test_units(province):
+    national = Unit.objects.get(code=NATIONAL_CODE)
+    province = Unit.objects.get(code=PROVINCE_CODE)
+    assert national.parent is None and national.level == UnitLevel.NATIONAL
+    assert province.parent == national
+    cities = Unit.objects.filter(parent=province, kind=UnitKind.OFFICE, level=UnitLevel.CITY)
+    assert cities.count() >= 10
+    for city in cities:
+        assert city.children.filter(kind=UnitKind.OFFICE, level=UnitLevel.COUNTY).count() >= 3
+    assert Unit.objects.filter(level=UnitLevel.TOWNSHIP, parent__level=UnitLevel.COUNTY).count() >= 3
+    assert Unit.objects.filter(kind=UnitKind.DEPARTMENT, parent=province).count() >= 20
+    assert Unit.objects.filter(kind=UnitKind.DEPARTMENT, level=UnitLevel.CITY).exists()
+    assert Unit.objects.filter(kind=UnitKind.LIAISON_OFFICE, name__contains="驻北京办事处").exists()
+    assert Unit.objects.filter(kind=UnitKind.SPECIAL_INFORMANT).count() >= 3
+
+
+def test_direct_points_have_their_history(province):
+    points = Unit.objects.filter(is_direct_point=True)
+    assert points.count() >= 10
+    for point in points:
+        assert point.level == UnitLevel.COUNTY
+        assert point.direct_point_history.filter(is_direct_point=True).exists()
+    # 优胜劣汰: a former point lost its status, and the reason is recorded.
+    removed = DirectPointStatusChange.objects.filter(is_direct_point=False)
+    assert removed.exists() and "12分" in removed.first().reason
+    assert not removed.first().unit.is_direct_point
+    # One point also reports to the State Council office.
+    national_point = Unit.objects.get(code=NATIONAL_DIRECT_POINT_CODE)
+    assert national_point.extra_report_targets.filter(code=NATIONAL_CODE).exists()
+    assert DirectPointStatusChange.objects.aggregate(m=Max("changed_at"))["m"] < timezone.now() - timedelta(days=30)
+
+
+def test_people(province):
+    present = set(RoleAssignment.objects.values_list("role", flat=True))
+    assert present == set(Role.values)
+    province = Unit.objects.get(code=PROVINCE_CODE)
+    for role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN, Role.EDITOR, Role.CHIEF_EDITOR, Role.LEADER):
+        assert User.objects.filter(unit=province, role_assignments__role=role).exists()
+    for username, _label, unit_code in WELL_KNOWN:
+        user = User.objects.get(username=username)
+        assert user.unit.code == unit_code
+        assert user.check_password(DEMO_PASSWORD)
+        assert not user.must_change_password
+        assert CJK.fullmatch(user.name[0])
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.has_role(Role.SYSTEM_ADMIN)
+    xinxiyuan, qianfa, bianji = (User.objects.get(username=u) for u in ("xinxiyuan", "qianfa", "bianji"))
+    assert xinxiyuan.has_role(Role.INFORMANT) and qianfa.has_role(Role.SIGNER)
+    assert qianfa.unit == xinxiyuan.unit and bianji.unit == xinxiyuan.unit.parent and bianji.has_role(Role.EDITOR)
+    # Every unit that reports has an informant and a signer; every office that receives, editors.
+    for unit in Unit.objects.exclude(level=UnitLevel.NATIONAL):
+        if unit.kind != UnitKind.OFFICE or unit.level != UnitLevel.PROVINCE:
+            assert unit.members.filter(role_assignments__role=Role.SIGNER).exists(), unit
+    receivers = {spec.code for spec in build_layout().units if spec.receives}
+    for unit in Unit.objects.filter(children__kind=UnitKind.OFFICE).distinct():
+        assert unit.code in receivers
+    for office in Unit.objects.filter(code__in=receivers):
+        assert office.members.filter(role_assignments__role=Role.EDITOR).exists(), office
+        assert office.members.filter(role_assignments__role=Role.CHIEF_EDITOR).exists(), office
+        assert office.members.filter(role_assignments__role=Role.LEADER).exists(), office
+
+
+# ---------------------------------------------------------------- the reports
+
+def test_reports_in_every_state(loaded):
+    assert loaded.reports_created == SMALL
+    assert Report.objects.count() == SMALL
+    assert set(Report.objects.values_list("state", flat=True)) == set(ReportState.values)
+    assert set(Submission.objects.values_list("state", flat=True)) == set(SubmissionState.values)
+    assert set(Report.objects.values_list("kind", flat=True)) == set(ReportKind.values)
+    assert set(Report.objects.values_list("urgency", flat=True)) == set(Urgency.values)
+    assert not Report.objects.filter(distribution=Distribution.SECRET).exists()
+    # A signer's send-back, a return with its reason, a resubmission, forwards with their lineage.
+    assert ReportEvent.objects.filter(action="sent_back").exclude(note="").exists()
+    assert Submission.objects.filter(state=SubmissionState.RETURNED).exclude(return_reason="").exists()
+    assert ReportEvent.objects.filter(action="resubmitted").exists()
+    forwarded = Submission.objects.filter(parent__isnull=False, to_unit__code=PROVINCE_CODE,
+                                          state=SubmissionState.ADOPTED)
+    assert forwarded.exists()
+    sub = forwarded.first()
+    assert sub.version.derived_from_id is not None and sub.version.unit_id == sub.from_unit_id
+    assert Submission.objects.filter(parent__isnull=False, to_unit__code=NATIONAL_CODE).exists()
+    # A direct reporting point submitted to its city and the province at once (多头报送).
+    dual = (Submission.objects.filter(from_unit__is_direct_point=True, report__unit=F("from_unit"))
+            .values("report").annotate(n=Count("to_unit")).filter(n__gte=2))
+    assert dual.exists()
+    assert ReportEvent.objects.filter(data__other_route=True).exists()
+
+
+def test_reports_read_like_real_ones_and_are_dated(loaded):
+    for version in ReportVersion.objects.all():
+        assert CJK.search(version.title), version.title
+        assert "{" not in version.title + version.body
+        assert "lorem" not in version.body.lower()
+        assert len(version.paragraphs) >= 2
+    # Nothing left its unit unsigned.
+    assert not Submission.objects.filter(version__signed_at__isnull=True).exists()
+
+    # Spread over months, each timeline in order, nothing left at "now".
+    span = Report.objects.aggregate(a=Min("created_at"), b=Max("created_at"))
+    assert span["b"] - span["a"] > timedelta(days=60)
+    now = timezone.now()
+    recent = now - timedelta(minutes=1)
+    assert not Report.objects.filter(updated_at__gt=recent).exists()
+    assert not ReportEvent.objects.filter(created_at__gt=recent).exists()
+    assert not Submission.objects.filter(submitted_at__gt=recent).exists()
+    assert Notification.objects.exists()
+    assert not Notification.objects.filter(created_at__gt=recent).exists()
+    for report in Report.objects.prefetch_related("events"):
+        times = [e.created_at for e in report.events.order_by("id")]
+        assert times == sorted(times) and times[0] == report.created_at
+        assert report.updated_at >= report.created_at
+    for sub in Submission.objects.select_related("parent"):
+        if sub.decided_at:
+            assert sub.decided_at >= sub.submitted_at
+        if sub.parent_id:
+            assert sub.submitted_at >= sub.parent.decided_at
+    for adoption in Adoption.objects.select_related("submission"):
+        assert adoption.adopted_at >= adoption.submission.submitted_at
+
+    # The audit log was written by the services, and its chain is intact.
+    assert AuditEntry.objects.filter(action="report.created").count() == SMALL
+    assert AuditEntry.objects.filter(action="account_created").count() == User.objects.count()
+    assert audit_chain_verify() == []
+
+
+# ---------------------------------------------------------------- idempotence
+
+def test_loading_twice_duplicates_nothing(loaded, django_capture_on_commit_callbacks):
+    before = counts()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = load_demo(reports=SMALL)
+    assert counts() == before
+    assert (again.units_created, again.people_created, again.reports_created) == (0, 0, 0)
+    assert again.reports_skipped == SMALL and again.direct_point_changes == 0
+    # A larger demo adds only the new reports.
+    with django_capture_on_commit_callbacks(execute=True):
+        more = load_demo(reports=SMALL + 5)
+    assert (more.reports_created, more.reports_skipped) == (5, SMALL)
+    assert Report.objects.count() == SMALL + 5
+
+
+def test_a_changed_demo_account_is_repaired(province):
+    User.objects.filter(username="xinxiyuan").update(is_active=False)
+    RoleAssignment.objects.filter(user__username="qianfa").delete()
+    user = User.objects.get(username="bianji")
+    user.set_password("Changed-2026")
+    user.save()
+    load_demo(reports=0)
+    assert User.objects.get(username="xinxiyuan").is_active
+    assert User.objects.get(username="qianfa").has_role(Role.SIGNER)
+    assert User.objects.get(username="bianji").check_password(DEMO_PASSWORD)
+
+
+# ---------------------------------------------------------------- the command
+
+def test_command_loads_and_prints_the_logins(db):
+    out = StringIO()
+    call_command("demo", "--no-serve", "--reports", "30", stdout=out)
+    text = out.getvalue()
+    lines = text.splitlines()
+    table_start = next(i for i, line in enumerate(lines) if "用户名" in line)
+    # The well-known logins come first, in a table, with the password and the URL.
+    assert "xinxiyuan" in lines[table_start + 2]
+    for username, _label, _unit in WELL_KNOWN:
+        assert f" {username} " in text
+    assert DEMO_PASSWORD in text
+    assert "http://127.0.0.1:8000/" in text
+    assert Report.objects.count() == 30
+
+
+def test_command_serves_on_the_port(db, monkeypatch):
+    from govbrief.demo.management.commands import demo as demo_command
+
+    calls = []
+    real = demo_command.call_command
+
+    def fake_call_command(name, *args, **kwargs):
+        calls.append((name, args, kwargs))
+        if name != "runserver":
+            return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(demo_command, "call_command", fake_call_command)
+    monkeypatch.setattr(demo_command, "load_demo", lambda **kw: loader.LoadResult())
+    out = StringIO()
+    call_command("demo", "--port", "8123", "--reports", "0", stdout=out)
+    assert ("runserver", ("127.0.0.1:8123",), {"use_reloader": False}) in calls
+    assert "http://127.0.0.1:8123/" in out.getvalue()
