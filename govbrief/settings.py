@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "govbrief.orgs",
     "govbrief.audit",
     "govbrief.notifications",
+    "govbrief.locks",
     "govbrief.reports",
     "govbrief.demo",
 ]
@@ -67,7 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "govbrief.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -205,6 +206,7 @@ SPECTACULAR_SETTINGS = {
 
 # Attachments (SPEC §3): checked type and size.
 GOVBRIEF_ATTACHMENT_MAX_BYTES = int(os.environ.get("GOVBRIEF_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
+GOVBRIEF_EDIT_LOCK_MINUTES = int(os.environ.get("GOVBRIEF_EDIT_LOCK_MINUTES", "5"))  # edit locks lapse when idle this long
 
 LOGGING = {
     "version": 1,

@@ -350,6 +350,7 @@ KIND_CYCLE = (
 FLOW_AGE = {"draft": (0.05, 10), "pending": (0.05, 6), "sent_back": (0.3, 10), "signed": (0.2, 12),
             "awaiting": (0.1, 6), "resubmitted": (1, 16)}
 DEFAULT_AGE = (2, HISTORY_DAYS)
+OPEN_FLOWS = frozenset({"draft", "pending", "sent_back", "signed", "awaiting", "returned"})
 
 # Who may write what (kind constraints of the less ordinary authors).
 SOURCE_KINDS = {
@@ -428,7 +429,8 @@ def _pick_source(rng: random.Random, pools: SourcePools, flow: str, kind: str) -
         return DEMO_COUNTY_CODE if rng.random() < 0.25 else rng.choice(pools.county)
     categories = [c for c in SOURCE_WEIGHTS if kind in SOURCE_KINDS.get(c, set(ReportKind.values))]
     category = rng.choices(categories, weights=[SOURCE_WEIGHTS[c] for c in categories])[0]
-    if category == "county" and rng.random() < 0.3:
+    # The demo county (xinxiyuan, qianfa) should show work in every stage.
+    if category == "county" and rng.random() < (0.6 if flow in OPEN_FLOWS else 0.3):
         return DEMO_COUNTY_CODE
     return rng.choice(getattr(pools, category))
 

@@ -33,8 +33,9 @@ class Unit(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("office phone"), max_length=40, blank=True)
     fax = models.CharField(_("fax"), max_length=40, blank=True)
-    screening_hours = models.PositiveIntegerField(
-        _("screening time (working hours)"), default=8, help_text=_("How long an incoming report may wait.")
+    screening_days = models.PositiveSmallIntegerField(
+        _("screening time (working days)"), default=1,
+        help_text=_("How many working days an incoming report may wait before it is flagged overdue."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)

@@ -11,7 +11,7 @@ from .choices import Role
 ADMIN_ROLE_MODELS: dict[str, tuple[tuple[str, str], ...]] = {
     Role.SYSTEM_ADMIN: (
         ("orgs", "unit"), ("orgs", "user"), ("orgs", "roleassignment"), ("orgs", "informantregistration"),
-        ("orgs", "directpointstatuschange"),
+        ("orgs", "directpointstatuschange"), ("core", "calendarday"),
     ),
     Role.SECURITY_ADMIN: (("orgs", "user"),),
     Role.AUDIT_ADMIN: (("audit", "auditentry"),),

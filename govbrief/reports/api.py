@@ -29,6 +29,11 @@ from .docx_import import import_docx
 from .models import Attachment, Report
 from .serializers import (
     AdoptSerializer,
+    AssignSerializer,
+    BulkResultSerializer,
+    BulkSerializer,
+    QueueCountsSerializer,
+    SubmissionCommentSerializer,
     AttachmentSerializer,
     AttachmentUploadSerializer,
     CommentSerializer,
@@ -266,6 +271,12 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_serializer_class(self):
         return SubmissionBriefSerializer if self.action == "list" else SubmissionDetailSerializer
 
+    def retrieve(self, request, *args, **kwargs):
+        """Opening an item marks it read for this editor and no longer new for the office."""
+        submission = self.get_object()
+        services.submission_mark_opened(submission=submission, user=request.user)
+        return self._detail(submission)
+
     def _detail(self, submission) -> Response:
         submission = selectors.submission_get(user=self.request.user, pk=submission.pk)
         return Response(SubmissionDetailSerializer(submission, context=self.get_serializer_context()).data)
@@ -282,6 +293,60 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         page = self.paginate_queryset(qs)
         serializer = InboxItemSerializer(page, many=True, context=self.get_serializer_context())
         return self.get_paginated_response(serializer.data)
+
+    # -------------------------------------------------------- the editor's desk
+
+    @extend_schema(summary="Live counts of the work queues", responses=QueueCountsSerializer)
+    @action(detail=False, methods=["get"], url_path="queues", url_name="queues", **NO_FILTERS)
+    def queues(self, request):
+        return Response(selectors.queue_counts(user=request.user))
+
+    @extend_schema(summary="Apply one action to many items", request=BulkSerializer,
+                   responses=_responses(BulkResultSerializer(many=True), 200, 400))
+    @action(detail=False, methods=["post"], url_path="bulk", url_name="bulk", **NO_FILTERS)
+    def bulk(self, request):
+        """Each item goes through the same service as the single action, in its own transaction;
+        the answer lists every item as done or refused with the reason."""
+        data = _valid(BulkSerializer, request.data)
+        results = services.submissions_bulk(user=request.user, **data)
+        return Response(BulkResultSerializer(results, many=True).data)
+
+    @extend_schema(summary="Take it (assign to myself)", request=None, responses=_responses(SubmissionDetailSerializer))
+    @action(detail=True, methods=["post"], url_path="take", url_name="take", **NO_FILTERS)
+    def take(self, request, pk=None):
+        submission = self.get_object()
+        services.submission_assign(submission=submission, assignee=request.user, by=request.user)
+        return self._detail(submission)
+
+    @extend_schema(summary="Assign to an editor", request=AssignSerializer, responses=_responses(SubmissionDetailSerializer))
+    @action(detail=True, methods=["post"], url_path="assign", url_name="assign", **NO_FILTERS)
+    def assign(self, request, pk=None):
+        submission = self.get_object()
+        data = _valid(AssignSerializer, request.data)
+        services.submission_assign(submission=submission, assignee=data["assignee"], by=request.user)
+        return self._detail(submission)
+
+    @extend_schema(summary="Release the assignment", request=None, responses=_responses(SubmissionDetailSerializer))
+    @action(detail=True, methods=["post"], url_path="release", url_name="release", **NO_FILTERS)
+    def release(self, request, pk=None):
+        submission = self.get_object()
+        services.submission_release(submission=submission, by=request.user)
+        return self._detail(submission)
+
+    @extend_schema(methods=["GET"], summary="Comments this user may read", responses=SubmissionCommentSerializer(many=True))
+    @extend_schema(methods=["POST"], summary="Add an internal note or a message to the unit",
+                   request=SubmissionCommentSerializer, responses=_responses(SubmissionCommentSerializer, 201))
+    @action(detail=True, methods=["get", "post"], url_path="comments", url_name="comments", **NO_FILTERS)
+    def comments(self, request, pk=None):
+        submission = self.get_object()
+        if request.method == "POST":
+            data = _valid(SubmissionCommentSerializer, request.data)
+            comment = services.comment_add(submission=submission, author=request.user, body=data["body"],
+                                           audience=data["audience"])
+            return Response(SubmissionCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        comments = selectors.comments_visible_to(user=request.user).filter(submission=submission).select_related(
+            "author", "author_unit")
+        return Response(SubmissionCommentSerializer(comments, many=True).data)
 
     # -------------------------------------------------------- screening (SPEC §3.4)
 

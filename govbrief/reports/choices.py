@@ -48,6 +48,11 @@ class SubmissionState(models.TextChoices):
     FORWARDED = "forwarded", _("Adopted and forwarded")
 
 
+class CommentAudience(models.TextChoices):
+    INTERNAL = "internal", _("Internal note (our office only)")
+    UNIT = "unit", _("Message to the reporting unit")
+
+
 class AdoptionMode(models.TextChoices):
     AS_IS = "as_is", pgettext_lazy("adoption mode", "As is")
     EDITED = "edited", pgettext_lazy("adoption mode", "Edited")
@@ -79,6 +84,9 @@ class EventAction(models.TextChoices):
     RETURNED = "returned", pgettext_lazy("event", "Returned")
     RESUBMITTED = "resubmitted", pgettext_lazy("event", "Resubmitted")
     FORWARDED = "forwarded", pgettext_lazy("event", "Forwarded")
+    ASSIGNED = "assigned", pgettext_lazy("event", "Assigned")
+    RELEASED = "released", pgettext_lazy("event", "Assignment released")
+    LOCK_BROKEN = "lock_broken", pgettext_lazy("event", "Edit lock broken")
 
 
 # The allowed transitions, in one place (STYLE: a small table next to the state field).
@@ -97,4 +105,15 @@ SUBMISSION_TRANSITIONS: dict[str, frozenset[str]] = {
     "return": frozenset({SubmissionState.SUBMITTED}),
     "forward": frozenset({SubmissionState.ADOPTED, SubmissionState.FORWARDED}),
     "resubmit": frozenset({SubmissionState.RETURNED}),
+    "assign": frozenset({SubmissionState.SUBMITTED}),
 }
+
+
+class Queue(models.TextChoices):
+    """The editor's work queues on the inbox."""
+
+    NEW = "new", _("New")
+    MINE = "mine", _("Assigned to me")
+    UNASSIGNED = "unassigned", _("Unassigned")
+    WAITING = "waiting", _("Waiting for the unit")
+    OVERDUE = "overdue", _("Overdue")

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govbrief.orgs.models import Unit
 
-from .choices import AdoptionMode, Distribution, Publication, ReportKind, SubmissionState, Urgency
+from .choices import AdoptionMode, CommentAudience, Distribution, Publication, Queue, ReportKind, SubmissionState, Urgency
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -46,6 +46,8 @@ class DocxImportForm(forms.Form):
 
 
 class InboxFilterForm(forms.Form):
+    queue = forms.ChoiceField(label=_("Queue"), choices=[("", _("All"))] + Queue.choices, required=False,
+                              widget=forms.HiddenInput)
     q = forms.CharField(label=_("Search"), required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds"))] + ReportKind.choices, required=False)
@@ -54,8 +56,8 @@ class InboxFilterForm(forms.Form):
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     sort = forms.ChoiceField(
         label=_("Sort"), required=False,
-        choices=[("-submitted_at", _("Newest first")), ("submitted_at", _("Oldest first")),
-                 ("urgency", _("Most urgent first")), ("unit", _("By unit"))],
+        choices=[("urgency", _("Most urgent first")), ("-submitted_at", _("Newest first")),
+                 ("submitted_at", _("Oldest first")), ("unit", _("By unit"))],
     )
 
     def __init__(self, *args, office=None, **kwargs):
@@ -80,3 +82,42 @@ class ForwardForm(forms.Form):
     def __init__(self, *args, targets=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["targets"].queryset = Unit.objects.filter(pk__in=[t.pk for t in targets])
+
+
+class BulkForm(forms.Form):
+    """The shared parameters of a bulk action: only the ones the action needs are shown."""
+
+    publication = forms.ChoiceField(label=_("Publication"), choices=Publication.choices, required=False)
+    mode = forms.ChoiceField(label=_("How adopted"), choices=AdoptionMode.choices, required=False)
+    reason = forms.CharField(label=_("Reason (every unit will see it)"), widget=forms.Textarea, required=False)
+    assignee = forms.TypedChoiceField(label=_("Assign to"), required=False, coerce=int)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    FIELDS = {"adopt": ("publication", "mode", "note"), "archive": ("note",), "return": ("reason",), "assign": ("assignee",)}
+
+    def __init__(self, *args, editors=(), action="adopt", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editors = {e.pk: e for e in editors}
+        self.fields["assignee"].choices = [("", "—")] + [(e.pk, str(e)) for e in editors]
+        for name in list(self.fields):
+            if name not in self.FIELDS[action]:
+                del self.fields[name]
+        if action == "return":
+            self.fields["reason"].required = True
+        if action == "assign":
+            self.fields["assignee"].required = True
+
+    def clean_assignee(self):
+        pk = self.cleaned_data.get("assignee")
+        return self.editors.get(pk) if pk else None
+
+
+class CommentForm(forms.Form):
+    audience = forms.ChoiceField(label=_("Visible to"), choices=CommentAudience.choices)
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Mention a colleague with @ and their name to notify them."))
+
+    def __init__(self, *args, actions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if actions is not None and not actions.get("note"):
+            self.fields["audience"].choices = [c for c in CommentAudience.choices if c[0] == CommentAudience.UNIT]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import (
     AdoptionMode,
+    CommentAudience,
     Distribution,
     EventAction,
     Publication,
@@ -160,6 +161,13 @@ class Submission(models.Model):
     )
     decided_at = models.DateTimeField(_("screened at"), null=True, blank=True)
     return_reason = models.TextField(_("reason for return"), blank=True)
+    # The editor's desk: who works on it, and when anyone in the office first opened it.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_submissions",
+        verbose_name=_("assigned to"),
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    first_opened_at = models.DateTimeField(_("first opened at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("submission")
@@ -169,7 +177,10 @@ class Submission(models.Model):
             # One route per sender and office: a double click or a repeated request submits once.
             models.UniqueConstraint(fields=["report", "from_unit", "to_unit"], name="unique_submission_route"),
         ]
-        indexes = [models.Index(fields=["to_unit", "state", "-submitted_at"])]
+        indexes = [
+            models.Index(fields=["to_unit", "state", "-submitted_at"]),
+            models.Index(fields=["to_unit", "assignee", "state"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.report_id} → {self.to_unit_id}"
@@ -218,3 +229,53 @@ class ReportEvent(models.Model):
         verbose_name_plural = _("report events")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["report", "created_at"])]
+
+
+class SubmissionRead(models.Model):
+    """An editor has opened a submission: the unread state is per editor."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["submission", "user"], name="unique_submission_read")]
+
+
+class Comment(models.Model):
+    """A note on a submission: internal to the receiving office, or a message the sending unit sees too."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="comments", verbose_name=_("submission"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author"))
+    author_unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    audience = models.CharField(_("visible to"), max_length=10, choices=CommentAudience.choices)
+    body = models.TextField(_("text"))
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("mentioned"))
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["submission", "audience"])]
+
+    def __str__(self) -> str:
+        return self.body[:40]
+
+
+class SavedFilter(models.Model):
+    """An editor's named inbox filter (queue and query string), shown as a shortcut."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters")
+    name = models.CharField(_("name"), max_length=40)
+    query = models.CharField(_("filter"), max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="unique_saved_filter_name")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -3,9 +3,9 @@ API ask the same functions to decide which buttons to show, and notifications wh
 
 from __future__ import annotations
 
-from govbrief.orgs.choices import DRAFTING_ROLES, SCREENING_ROLES, SIGNING_ROLES
+from govbrief.orgs.choices import DRAFTING_ROLES, SCREENING_ROLES, SIGNING_ROLES, Role
 
-from .choices import REPORT_TRANSITIONS, SUBMISSION_TRANSITIONS, ReportState
+from .choices import REPORT_TRANSITIONS, SUBMISSION_TRANSITIONS, CommentAudience, ReportState
 from .models import Report, Submission
 
 
@@ -68,4 +68,45 @@ def submission_actions(user, submission: Submission) -> dict[str, bool]:
         "return": screen and state in SUBMISSION_TRANSITIONS["return"],
         "forward": screen and state in SUBMISSION_TRANSITIONS["forward"],
         "resubmit": may_resubmit(user, submission) and state in SUBMISSION_TRANSITIONS["resubmit"],
+        "take": state in SUBMISSION_TRANSITIONS["assign"] and submission.assignee_id != user.pk
+        and may_assign(user, submission, user),
+        "assign": state in SUBMISSION_TRANSITIONS["assign"] and screen and user.has_role(Role.CHIEF_EDITOR),
+        "release": state in SUBMISSION_TRANSITIONS["assign"] and submission.assignee_id is not None
+        and may_release(user, submission),
+        "note": may_comment(user, submission, CommentAudience.INTERNAL),
+        "message": may_comment(user, submission, CommentAudience.UNIT),
     }
+
+
+def may_assign(user, submission: Submission, assignee) -> bool:
+    """The chief editor assigns anyone on the office's desk; an editor may only take an item
+    that is free (or already theirs)."""
+    if not may_screen(user, submission):
+        return False
+    if assignee is None or assignee.unit_id != submission.to_unit_id or not assignee.has_role(*SCREENING_ROLES):
+        return False
+    if user.has_role(Role.CHIEF_EDITOR):
+        return True
+    return assignee.pk == user.pk and submission.assignee_id in (None, user.pk)
+
+
+def may_release(user, submission: Submission) -> bool:
+    return may_screen(user, submission) and (
+        user.has_role(Role.CHIEF_EDITOR) or submission.assignee_id == user.pk
+    )
+
+
+def may_comment(user, submission: Submission, audience: str) -> bool:
+    """Internal notes are for the receiving office's staff; messages are between the office and
+    the unit that sent the item."""
+    if audience == CommentAudience.INTERNAL:
+        return _member(user, submission.to_unit_id)
+    return _member(user, submission.to_unit_id) or _member(user, submission.from_unit_id)
+
+
+def may_break_report_lock(user, report: Report) -> bool:
+    return may_sign(user, report)
+
+
+def may_break_submission_lock(user, submission: Submission) -> bool:
+    return _member(user, submission.to_unit_id) and user.has_role(Role.CHIEF_EDITOR)

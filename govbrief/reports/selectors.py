@@ -4,12 +4,12 @@ selectors here (SPEC §9); views never filter for access themselves."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from .choices import ReportState, SubmissionState
-from .models import Report, ReportEvent, ReportVersion, Submission
+from .choices import CommentAudience, Queue, ReportState, SubmissionState
+from .models import Comment, Report, ReportEvent, ReportVersion, SavedFilter, Submission, SubmissionRead
 
 
 def reports_visible_to(*, user) -> QuerySet[Report]:
@@ -55,25 +55,54 @@ def submission_get(*, user, pk: int) -> Submission:
 
 @dataclass
 class InboxFilters:
+    queue: str = ""
     unit: int | None = None
     kind: str = ""
     state: str = ""
     date_from: date | None = None
     date_to: date | None = None
     q: str = ""
-    sort: str = "-submitted_at"
+    sort: str = "urgency"
 
 
 INBOX_SORTS = {
     "-submitted_at": ("-submitted_at", "-id"),
     "submitted_at": ("submitted_at", "id"),
-    "urgency": ("urgency_rank", "-submitted_at"),
+    # Open items first, the most urgent of them on top (the desk's default).
+    "urgency": ("is_closed", "urgency_rank", "-submitted_at", "-id"),
     "unit": ("report__unit__sort_order", "report__unit_id", "-submitted_at"),
 }
 
 
 def _with_list_relations(qs: QuerySet[Submission]) -> QuerySet[Submission]:
-    return qs.select_related("report", "report__unit", "version", "from_unit", "to_unit")
+    return qs.select_related("report", "report__unit", "version", "from_unit", "to_unit", "assignee")
+
+
+def overdue_cutoff_for(office) -> datetime:
+    from govbrief.core.calendar import overdue_cutoff
+
+    return overdue_cutoff(days=office.screening_days if office is not None else 1)
+
+
+def _queue_q(queue: str, user, cutoff) -> Q:
+    """The editor's work queues (SPEC §3.4, the desk): one definition for the lists and the counts."""
+    open_ = Q(state=SubmissionState.SUBMITTED)
+    return {
+        Queue.NEW: open_ & Q(first_opened_at__isnull=True),
+        Queue.MINE: open_ & Q(assignee_id=user.pk),
+        Queue.UNASSIGNED: open_ & Q(assignee__isnull=True),
+        Queue.WAITING: Q(state=SubmissionState.RETURNED),
+        Queue.OVERDUE: open_ & Q(submitted_at__lt=cutoff),
+    }.get(queue, Q())
+
+
+def queue_counts(*, user) -> dict[str, int]:
+    """Live counts of every queue, for the navigation, in one query."""
+    if not user.is_authenticated or user.unit_id is None:
+        return {q: 0 for q in Queue.values}
+    cutoff = overdue_cutoff_for(user.unit)
+    qs = submissions_visible_to(user=user).filter(to_unit_id=user.unit_id)
+    return qs.aggregate(**{q: Count("pk", filter=_queue_q(q, user, cutoff)) for q in Queue.values})
 
 
 def inbox_for(*, user, filters: InboxFilters | None = None) -> QuerySet[Submission]:
@@ -82,6 +111,9 @@ def inbox_for(*, user, filters: InboxFilters | None = None) -> QuerySet[Submissi
 
     filters = filters or InboxFilters()
     qs = submissions_visible_to(user=user).filter(to_unit_id=user.unit_id)
+    cutoff = overdue_cutoff_for(user.unit) if user.unit_id else None
+    if filters.queue:
+        qs = qs.filter(_queue_q(filters.queue, user, cutoff))
     if filters.unit:
         qs = qs.filter(Q(from_unit_id=filters.unit) | Q(report__unit_id=filters.unit))
     if filters.kind:
@@ -96,8 +128,11 @@ def inbox_for(*, user, filters: InboxFilters | None = None) -> QuerySet[Submissi
         qs = qs.filter(Q(version__title__icontains=filters.q) | Q(version__keywords__icontains=filters.q))
     # 多头报送 (SPEC §3.5): flag an item that reached this office by more than one route.
     other_route = Submission.objects.filter(report=OuterRef("report"), to_unit=OuterRef("to_unit")).exclude(pk=OuterRef("pk"))
+    read_by_me = SubmissionRead.objects.filter(submission=OuterRef("pk"), user_id=user.pk)
     qs = qs.annotate(
         has_other_route=Exists(other_route),
+        is_read=Exists(read_by_me),
+        is_closed=Case(When(state=SubmissionState.SUBMITTED, then=Value(0)), default=Value(1), output_field=IntegerField()),
         urgency_rank=Case(
             When(report__urgency="extra", then=Value(0)),
             When(report__urgency="urgent", then=Value(1)),
@@ -208,3 +243,51 @@ def dashboard_counts(*, user) -> dict[str, int]:
     if user.has_role(*SCREENING_ROLES):
         counts["inbox_new"] = Submission.objects.filter(to_unit_id=user.unit_id, state=SubmissionState.SUBMITTED).count()
     return counts
+
+
+def annotate_due(*, submissions, office) -> None:
+    """Set ``due_date``, ``is_overdue`` and ``is_due_today`` on the open items of a page (one
+    calendar query for the whole page): reminders before the deadline, flags after it."""
+    from django.utils import timezone
+
+    from govbrief.core.calendar import WorkCalendar
+
+    items = list(submissions)
+    if not items or office is None:
+        return
+    today = timezone.localdate()
+    dates = [timezone.localtime(s.submitted_at).date() for s in items]
+    calendar = WorkCalendar(min(dates), max(max(dates), today))
+    for sub, arrived in zip(items, dates):
+        sub.due_date = calendar.add_working_days(arrived, office.screening_days)
+        is_open = sub.state == SubmissionState.SUBMITTED
+        sub.is_overdue = is_open and sub.due_date < today
+        sub.is_due_today = is_open and sub.due_date == today
+
+
+def comments_visible_to(*, user) -> QuerySet[Comment]:
+    """Internal notes only ever reach the receiving office's staff; messages reach both ends."""
+    if not user.is_authenticated or user.unit_id is None:
+        return Comment.objects.none()
+    unit = user.unit_id
+    return Comment.objects.filter(
+        Q(audience=CommentAudience.INTERNAL, submission__to_unit_id=unit)
+        | Q(audience=CommentAudience.UNIT) & (Q(submission__to_unit_id=unit) | Q(submission__from_unit_id=unit))
+    )
+
+
+def report_history(*, user, report: Report) -> list:
+    """The timeline as a page shows it: the events this user may see, and the comments this
+    user may read, in order."""
+    events = list(report_timeline(user=user, report=report))
+    comments = list(
+        comments_visible_to(user=user).filter(submission__report=report)
+        .select_related("author", "author_unit", "submission__to_unit", "submission__from_unit")
+    )
+    for c in comments:
+        c.is_comment = True
+    return sorted([*events, *comments], key=lambda e: (e.created_at, e.pk))
+
+
+def saved_filters_for(*, user) -> QuerySet[SavedFilter]:
+    return SavedFilter.objects.filter(user=user)

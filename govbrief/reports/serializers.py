@@ -16,8 +16,8 @@ from govbrief.orgs.models import Unit
 from govbrief.orgs.serializers import UnitBriefSerializer, UserBriefSerializer
 
 from . import permissions, selectors
-from .choices import AdoptionMode, Distribution, Publication, ReportKind, SubmissionState, Urgency
-from .models import Adoption, Attachment, Report, ReportEvent, ReportVersion, Submission
+from .choices import AdoptionMode, Distribution, Publication, Queue, ReportKind, SubmissionState, Urgency
+from .models import Adoption, Attachment, Comment, Report, ReportEvent, ReportVersion, Submission
 from .uploads import check_upload
 
 
@@ -131,10 +131,17 @@ class InboxItemSerializer(SubmissionBriefSerializer):
     urgency = serializers.CharField(source="report.urgency", read_only=True, label=_label(Report, "urgency"))
     origin_unit = UnitBriefSerializer(source="report.unit", read_only=True)
     has_other_route = serializers.SerializerMethodField()
+    assignee = UserBriefSerializer(read_only=True, allow_null=True)
+    is_read = serializers.SerializerMethodField()
 
     class Meta(SubmissionBriefSerializer.Meta):
-        fields = [*SubmissionBriefSerializer.Meta.fields, "kind", "urgency", "origin_unit", "has_other_route"]
+        fields = [*SubmissionBriefSerializer.Meta.fields, "kind", "urgency", "origin_unit", "has_other_route",
+                  "assignee", "is_read"]
         read_only_fields = fields
+
+    def get_is_read(self, obj) -> bool:
+        """Whether the requesting editor has opened it (the unread state is per editor)."""
+        return bool(getattr(obj, "is_read", False))
 
     def get_has_other_route(self, obj) -> bool:
         """多头报送 (SPEC §3.5): the same item reached this office by another route too."""
@@ -154,7 +161,8 @@ class ReportActionsSerializer(serializers.Serializer):
 SubmissionActionsSerializer = type(
     "SubmissionActionsSerializer",
     (serializers.Serializer,),
-    {name: serializers.BooleanField() for name in ("adopt", "archive", "return", "forward", "resubmit")},
+    {name: serializers.BooleanField() for name in ("adopt", "archive", "return", "forward", "resubmit",
+                                                           "take", "assign", "release", "note", "message")},
 )
 
 
@@ -394,12 +402,14 @@ class InboxQuerySerializer(serializers.Serializer):
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
     q = serializers.CharField(required=False, allow_blank=True)
-    sort = serializers.ChoiceField(choices=list(selectors.INBOX_SORTS), required=False, default="-submitted_at")
+    queue = serializers.ChoiceField(choices=Queue.choices, required=False,
+                                    help_text=_("new, mine (assigned to me), unassigned, waiting (for the unit), overdue"))
+    sort = serializers.ChoiceField(choices=list(selectors.INBOX_SORTS), required=False, default="urgency")
 
     def to_filters(self) -> selectors.InboxFilters:
         data = self.validated_data
         return selectors.InboxFilters(
-            unit=data.get("unit"), kind=data.get("kind", ""), state=data.get("state", ""),
+            queue=data.get("queue", ""), unit=data.get("unit"), kind=data.get("kind", ""), state=data.get("state", ""),
             date_from=data.get("date_from"), date_to=data.get("date_to"), q=(data.get("q") or "").strip(),
             sort=data["sort"],
         )
@@ -421,3 +431,47 @@ class ErrorItemSerializer(serializers.Serializer):
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     errors = ErrorItemSerializer(many=True)
+
+
+# ---------------------------------------------------------------- the editor's desk
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.PrimaryKeyRelatedField(queryset=Unit._meta.get_field("members").related_model.objects.all(),
+                                                  help_text=_("User id of an editor of the receiving office."))
+
+
+class SubmissionCommentSerializer(serializers.ModelSerializer):
+    author = UserBriefSerializer(read_only=True)
+    author_unit = UnitBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "audience", "body", "author", "author_unit", "created_at"]
+        read_only_fields = ["id", "author", "author_unit", "created_at"]
+
+
+class QueueCountsSerializer(serializers.Serializer):
+    new = serializers.IntegerField()
+    mine = serializers.IntegerField()
+    unassigned = serializers.IntegerField()
+    waiting = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+
+
+class BulkSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[(a, a) for a in ("adopt", "archive", "return", "assign")])
+    ids = IndexedListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=500)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    publication = serializers.ChoiceField(choices=Publication.choices, required=False, default=Publication.GENERAL)
+    mode = serializers.ChoiceField(choices=AdoptionMode.choices, required=False, default=AdoptionMode.AS_IS)
+    assignee = serializers.PrimaryKeyRelatedField(queryset=Unit._meta.get_field("members").related_model.objects.all(),
+                                                  required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+
+
+class BulkResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    ok = serializers.BooleanField()
+    message = serializers.CharField()

@@ -3,10 +3,13 @@ append the timeline event and audit entry, and notify on commit — in one trans
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +17,7 @@ from govbrief.audit.services import audit_record
 from govbrief.core.errors import ActionNotAllowed, TransitionError
 from govbrief.notifications.services import notify_on_commit
 from govbrief.orgs.choices import SCREENING_ROLES, SIGNING_ROLES
-from govbrief.orgs.models import Unit
+from govbrief.orgs.models import Unit, User
 from govbrief.orgs.selectors import report_targets_for, users_with_role
 
 from . import permissions
@@ -22,6 +25,7 @@ from .choices import (
     REPORT_TRANSITIONS,
     SUBMISSION_TRANSITIONS,
     AdoptionMode,
+    CommentAudience,
     Distribution,
     EventAction,
     Publication,
@@ -29,7 +33,7 @@ from .choices import (
     SubmissionState,
 )
 from .docx_import import clean_body
-from .models import Adoption, Attachment, Report, ReportEvent, ReportVersion, Submission
+from .models import Adoption, Attachment, Comment, Report, ReportEvent, ReportVersion, SavedFilter, Submission, SubmissionRead
 from .uploads import check_upload
 
 EDITABLE_FIELDS = ("kind", "urgency", "distribution", "contact_name", "contact_phone")
@@ -473,3 +477,147 @@ def submission_forward(*, submission: Submission, editor, targets: Iterable[Unit
                          url=_url(report))
     return created
 
+
+
+# ---------------------------------------------------------------- the editor's desk
+
+def submission_mark_opened(*, submission: Submission, user) -> None:
+    """An editor opened the item: it is read for this editor, and no longer "new" for the office."""
+    if user.unit_id != submission.to_unit_id:
+        return
+    SubmissionRead.objects.bulk_create([SubmissionRead(submission=submission, user=user)], ignore_conflicts=True)
+    if submission.first_opened_at is None:
+        submission.first_opened_at = timezone.now()
+        Submission.objects.filter(pk=submission.pk, first_opened_at__isnull=True).update(
+            first_opened_at=submission.first_opened_at)
+
+
+def submission_assign(*, submission: Submission, assignee, by) -> Submission:
+    with transaction.atomic():
+        sub = _lock_submission(submission)
+        _require(permissions.may_assign(by, sub, assignee),
+                 _("Only the chief editor assigns work to others; an editor may take an unassigned item."))
+        _require_state(sub.state, "assign", SUBMISSION_TRANSITIONS, sub.get_state_display())
+        if sub.assignee_id == assignee.pk:
+            return sub
+        previous = sub.assignee
+        sub.assignee, sub.assigned_at = assignee, timezone.now()
+        sub.save(update_fields=["assignee", "assigned_at"])
+        _record(report=sub.report, submission=sub, action=EventAction.ASSIGNED, actor=by,
+                data={"assignee": assignee.get_full_name(), "previous": previous.get_full_name() if previous else ""})
+        notify_on_commit(recipients=[assignee], exclude=by, verb="assigned",
+                         message=_("%(who)s assigned “%(title)s” to you.") % {"who": by, "title": sub.version.title},
+                         url=_url(sub))
+    return sub
+
+
+def submission_release(*, submission: Submission, by) -> Submission:
+    with transaction.atomic():
+        sub = _lock_submission(submission)
+        _require(permissions.may_release(by, sub), _("Only the assignee or the chief editor may release this item."))
+        _require_state(sub.state, "assign", SUBMISSION_TRANSITIONS, sub.get_state_display())
+        previous = sub.assignee
+        sub.assignee, sub.assigned_at = None, None
+        sub.save(update_fields=["assignee", "assigned_at"])
+        _record(report=sub.report, submission=sub, action=EventAction.RELEASED, actor=by,
+                data={"previous": previous.get_full_name() if previous else ""})
+    return sub
+
+
+MENTION = re.compile(r"@([^\s@,，。;；:：、!！?？]+)")
+
+
+def comment_add(*, submission: Submission, author, body: str, audience: str = CommentAudience.INTERNAL) -> Comment:
+    """An internal note for the office, or a message between the office and the sending unit.
+    ``@name`` mentions notify the people named, among those who may read the comment."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": [_("Write something first.")]})
+    if audience not in CommentAudience.values:
+        raise ValidationError({"audience": [_("Choose who may read it.")]})
+    _require(permissions.may_comment(author, submission, audience), _("You may not comment on this item."))
+    readers_units = [submission.to_unit_id] if audience == CommentAudience.INTERNAL else [submission.to_unit_id, submission.from_unit_id]
+    names = set(MENTION.findall(body))
+    mentioned = list(
+        User.objects.filter(unit_id__in=readers_units, is_active=True).filter(Q(username__in=names) | Q(name__in=names))
+    ) if names else []
+    with transaction.atomic():
+        comment = Comment.objects.create(submission=submission, author=author, author_unit_id=author.unit_id,
+                                         audience=audience, body=body)
+        comment.mentions.set(mentioned)
+        audit_record(actor=author, action=f"comment.{audience}", target=comment, data={"submission": submission.pk})
+        notify_on_commit(recipients=mentioned, exclude=author, verb="mentioned",
+                         message=_("%(who)s mentioned you on “%(title)s”: %(text)s")
+                         % {"who": author, "title": submission.version.title, "text": body[:80]}, url=_url(submission))
+        if audience == CommentAudience.UNIT:
+            other_unit = submission.from_unit if author.unit_id == submission.to_unit_id else submission.to_unit
+            if other_unit.pk == submission.report.unit_id:
+                people = _author_and_signers(submission.report)
+            else:
+                people = users_with_role(unit=other_unit, roles=SCREENING_ROLES)
+            notify_on_commit(recipients=[p for p in people if p not in mentioned], exclude=author, verb="message",
+                             message=_("New message from %(unit)s on “%(title)s”.")
+                             % {"unit": author.unit, "title": submission.version.title},
+                             url=_url(submission) if other_unit.pk == submission.to_unit_id else _url(submission.report))
+    return comment
+
+
+@dataclass
+class BulkResult:
+    id: int
+    title: str
+    ok: bool
+    message: str
+
+
+BULK_ACTIONS = ("adopt", "archive", "return", "assign")
+
+
+def submissions_bulk(*, user, ids: Sequence[int], action: str, reason: str = "", publication: str = Publication.GENERAL,
+                     mode: str = AdoptionMode.AS_IS, assignee=None, note: str = "") -> list[BulkResult]:
+    """Apply one screening action to many items. Each item goes through the same service as the
+    single action, in its own transaction, so an item is either done or untouched; the result says
+    which, item by item."""
+    from .selectors import inbox_for
+
+    if action not in BULK_ACTIONS:
+        raise ValidationError({"action": [_("Unknown action.")]})
+    if action == "return" and not reason.strip():
+        raise ValidationError({"reason": [_("Give the reason for returning them; the units will see it.")]})
+    if action == "assign" and assignee is None:
+        raise ValidationError({"assignee": [_("Choose whom to assign them to.")]})
+    found = {s.pk: s for s in inbox_for(user=user).filter(pk__in=list(ids))}
+    results = []
+    for pk in dict.fromkeys(ids):
+        sub = found.get(pk)
+        if sub is None:
+            results.append(BulkResult(pk, "", False, _("Not found in your inbox.")))
+            continue
+        try:
+            if action == "adopt":
+                submission_adopt(submission=sub, editor=user, publication=publication, mode=mode, note=note)
+            elif action == "archive":
+                submission_archive(submission=sub, editor=user, note=note)
+            elif action == "return":
+                submission_return(submission=sub, editor=user, reason=reason)
+            else:
+                submission_assign(submission=sub, assignee=assignee, by=user)
+        except (ValidationError, ActionNotAllowed, PermissionDenied) as exc:
+            from govbrief.core.web import error_messages
+
+            results.append(BulkResult(pk, sub.version.title, False, "；".join(error_messages(exc))))
+        else:
+            results.append(BulkResult(pk, sub.version.title, True, _("Done")))
+    return results
+
+
+def saved_filter_save(*, user, name: str, query: str) -> SavedFilter:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": [_("Name the filter.")]})
+    saved, _created = SavedFilter.objects.update_or_create(user=user, name=name[:40], defaults={"query": query[:500]})
+    return saved
+
+
+def saved_filter_delete(*, user, pk: int) -> None:
+    SavedFilter.objects.filter(user=user, pk=pk).delete()

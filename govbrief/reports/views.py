@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,9 +16,9 @@ from govbrief.orgs.models import Unit
 from govbrief.orgs.selectors import report_targets_for
 
 from . import permissions, selectors, services
-from .choices import ReportKind, ReportState
+from .choices import CommentAudience, ReportKind, ReportState
 from .docx_import import import_docx
-from .forms import AdoptForm, DocxImportForm, ForwardForm, InboxFilterForm, ReportForm
+from .forms import AdoptForm, BulkForm, CommentForm, DocxImportForm, ForwardForm, InboxFilterForm, ReportForm
 from .models import Attachment, Report, Submission
 
 
@@ -111,7 +112,7 @@ def report_detail(request, pk):
         "versions": selectors.report_versions_visible_to(user=request.user, report=report),
         "actions": actions,
         "lineage": lineage,
-        "timeline": selectors.report_timeline(user=request.user, report=report),
+        "timeline": selectors.report_history(user=request.user, report=report),
         "targets": targets,
     })
 
@@ -200,25 +201,87 @@ def attachment_delete(request, pk):
     return redirect("reports:edit", pk=attachment.version.report_id)
 
 
+def _inbox_filters(form: InboxFilterForm) -> selectors.InboxFilters:
+    if not form.is_valid():
+        return selectors.InboxFilters()
+    data = form.cleaned_data
+    return selectors.InboxFilters(
+        queue=data["queue"], unit=data["unit"].pk if data["unit"] else None, kind=data["kind"], state=data["state"],
+        date_from=data["date_from"], date_to=data["date_to"], q=data["q"], sort=data["sort"] or "urgency",
+    )
+
+
 @login_required
 def inbox(request):
-    form = InboxFilterForm(request.GET or None, office=request.user.unit)
-    filters = selectors.InboxFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.InboxFilters(
-            unit=data["unit"].pk if data["unit"] else None, kind=data["kind"], state=data["state"],
-            date_from=data["date_from"], date_to=data["date_to"], q=data["q"], sort=data["sort"] or "-submitted_at",
-        )
-    submissions = selectors.inbox_for(user=request.user, filters=filters)
+    user = request.user
+    form = InboxFilterForm(request.GET or None, office=user.unit)
+    page = paginate(request, selectors.inbox_for(user=user, filters=_inbox_filters(form)))
+    selectors.annotate_due(submissions=page.object_list, office=user.unit)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "reports/inbox.html", {"form": form, "page": paginate(request, submissions), "query": query.urlencode()})
+    from govbrief.core.calendar import calendar_warning
+
+    return render(request, "reports/inbox.html", {
+        "form": form, "page": page, "query": query.urlencode(), "queue": request.GET.get("queue", ""),
+        "saved_filters": selectors.saved_filters_for(user=user), "editors": _office_editors(user),
+        "calendar_warning": calendar_warning() if user.unit_id else None,
+    })
+
+
+def _office_editors(user):
+    from govbrief.orgs.choices import SCREENING_ROLES
+    from govbrief.orgs.selectors import users_with_role
+
+    return list(users_with_role(unit=user.unit, roles=SCREENING_ROLES).order_by("id")) if user.unit_id else []
+
+
+@login_required
+@require_POST
+def saved_filter(request):
+    if request.POST.get("delete"):
+        services.saved_filter_delete(user=request.user, pk=int(request.POST["delete"]))
+        messages.success(request, _("The saved filter was removed."))
+    else:
+        query = request.POST.get("query", "")
+        run_service(request, services.saved_filter_save, user=request.user, name=request.POST.get("name", ""),
+                    query=query, success=_("The filter was saved."))
+    return redirect(f"{reverse('reports:inbox')}?{request.POST.get('query', '')}")
+
+
+@login_required
+@require_POST
+def inbox_bulk(request):
+    """Bulk screening: first a confirmation naming every item, then the result item by item."""
+    user, post = request.user, request.POST
+    ids = [int(i) for i in post.getlist("ids") if i.isdigit()]
+    action = post.get("action", "")
+    if action not in services.BULK_ACTIONS or not ids:
+        messages.error(request, _("Select at least one item and an action."))
+        return redirect("reports:inbox")
+    items = list(selectors.inbox_for(user=user).filter(pk__in=ids))
+    form = BulkForm(post if post.get("confirm") else None, editors=_office_editors(user), action=action,
+                    initial={"assignee": post.get("assignee")})
+    if post.get("confirm") and form.is_valid():
+        data = form.cleaned_data
+        results = run_service(request, services.submissions_bulk, user=user, ids=ids, action=action,
+                              reason=data.get("reason") or "", publication=data.get("publication") or "general",
+                              mode=data.get("mode") or "as_is", assignee=data.get("assignee"), note=data.get("note") or "")
+        if results:
+            done = sum(r.ok for r in results)
+            messages.success(request, _("%(done)d of %(total)d items done.") % {"done": done, "total": len(results)})
+            return render(request, "reports/bulk_result.html", {"results": results, "action_label": BULK_LABELS[action]})
+    return render(request, "reports/bulk_confirm.html", {
+        "items": items, "ids": ids, "action": action, "action_label": BULK_LABELS[action], "form": form,
+    })
+
+
+BULK_LABELS = {"adopt": _("Adopt"), "archive": _("Keep for reference"), "return": _("Return"), "assign": _("Assign")}
 
 
 @login_required
 def submission_detail(request, pk):
     sub = _submission_or_404(request, pk)
+    services.submission_mark_opened(submission=sub, user=request.user)
     actions = permissions.submission_actions(request.user, sub)
     other_routes = list(
         Submission.objects.filter(report_id=sub.report_id, to_unit_id=sub.to_unit_id).exclude(pk=sub.pk).select_related("from_unit")
@@ -228,7 +291,9 @@ def submission_detail(request, pk):
         "attachments": list(sub.version.attachments.all()),
         "adopt_form": AdoptForm(), "other_routes": other_routes,
         "lineage": selectors.report_lineage(user=request.user, report=sub.report),
-        "timeline": selectors.report_timeline(user=request.user, report=sub.report),
+        "timeline": selectors.report_history(user=request.user, report=sub.report),
+        "editors": _office_editors(request.user) if actions["assign"] else [],
+        "comment_form": CommentForm(actions=actions),
     })
 
 
@@ -249,6 +314,23 @@ def submission_action(request, pk, action):
     elif action == "return":
         run_service(request, services.submission_return, submission=sub, editor=user, reason=post.get("reason", ""),
                     success=_("Returned to the unit with your reason."))
+    elif action == "take":
+        run_service(request, services.submission_assign, submission=sub, assignee=user, by=user,
+                    success=_("The item is now yours."))
+    elif action == "assign":
+        assignee = next((e for e in _office_editors(user) if str(e.pk) == post.get("assignee")), None)
+        if assignee is None:
+            messages.error(request, _("Choose whom to assign it to."))
+        else:
+            run_service(request, services.submission_assign, submission=sub, assignee=assignee, by=user,
+                        success=_("Assigned to %(who)s.") % {"who": assignee})
+    elif action == "release":
+        run_service(request, services.submission_release, submission=sub, by=user, success=_("The assignment was released."))
+    elif action == "comment":
+        run_service(request, services.comment_add, submission=sub, author=user, body=post.get("body", ""),
+                    audience=post.get("audience", CommentAudience.INTERNAL), success=_("Your comment was added."))
+        if user.unit_id != sub.to_unit_id and user.unit_id == sub.report.unit_id:
+            return redirect(sub.report)
     elif action == "resubmit":
         run_service(request, services.submission_resubmit, submission=sub, user=user, note=post.get("note", ""),
                     success=_("Resubmitted."))

@@ -3,6 +3,7 @@
   // A double click submits once: a form is disabled while its request is under way.
   document.addEventListener("submit", function (e) {
     var form = e.target;
+    if (e.defaultPrevented) { return; }
     if (form.dataset.submitted) { e.preventDefault(); return; }
     form.dataset.submitted = "1";
     form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (b) { b.classList.add("busy"); });
@@ -18,4 +19,27 @@
     var toggle = e.target.closest(".menu-toggle");
     if (toggle) { document.querySelector(".sidebar").classList.toggle("open"); }
   });
+})();
+// Bulk selection on queues: select all, a live count, and no empty submission.
+(function () {
+  function update(form) {
+    var n = form.querySelectorAll("input[name=ids]:checked").length;
+    var label = form.querySelector("[data-selected-count]");
+    if (label) { label.textContent = label.textContent.replace(/\d+/, n); }
+  }
+  document.addEventListener("change", function (e) {
+    var form = e.target.form;
+    if (!form) { return; }
+    if (e.target.dataset.selectAll) {
+      form.querySelectorAll("input[name=" + e.target.dataset.selectAll + "]").forEach(function (box) { box.checked = e.target.checked; });
+    }
+    update(form);
+  });
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (form.id === "bulk-form" && !form.querySelector("input[name=ids]:checked")) {
+      e.preventDefault();
+      window.alert(form.dataset.emptyMessage || "0");
+    }
+  }, true);
 })();

@@ -1,0 +1,94 @@
+"""Working days in the official calendar (SPEC §6): Monday to Friday, except the public holidays
+and make-up working days (调休) entered as CalendarDay rows. A year with no rows is one the system
+has no calendar for: it then falls back to Monday–Friday and warns, never fails."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+
+def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
+    from .models import CalendarDay
+
+    return dict(CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "is_workday"))
+
+
+def known_years() -> set[int]:
+    from .models import CalendarDay
+
+    return {d.year for d in CalendarDay.objects.dates("date", "year")}
+
+
+def calendar_warning(on: dt.date | None = None) -> str | None:
+    """A message when the calendar for the year of ``on`` (default today) has not been entered."""
+    on = on or timezone.localdate()
+    if on.year not in known_years():
+        logger.warning("No official calendar for %s; counting Monday to Friday as working days.", on.year)
+        return _("The official holiday calendar for %(year)s has not been entered; working days are counted as "
+                 "Monday to Friday until an administrator adds it.") % {"year": on.year}
+    return None
+
+
+def _is_workday(day: dt.date, overrides: dict[dt.date, bool]) -> bool:
+    return overrides.get(day, day.weekday() < 5)
+
+
+class WorkCalendar:
+    """The calendar for a span of dates read in one query, for computing many due dates at once."""
+
+    def __init__(self, start: dt.date, end: dt.date):
+        self.overrides = _overrides(start - dt.timedelta(days=40), end + dt.timedelta(days=40))
+
+    def add_working_days(self, day: dt.date, n: int) -> dt.date:
+        current, counted = day, 0
+        while counted < n:
+            current += dt.timedelta(days=1)
+            if _is_workday(current, self.overrides):
+                counted += 1
+        return current
+
+
+def add_working_days(day: dt.date, n: int) -> dt.date:
+    """The n-th working day after ``day`` (``day`` itself not counted)."""
+    overrides = _overrides(day, day + dt.timedelta(days=n * 3 + 30))
+    current, counted = day, 0
+    while counted < n:
+        current += dt.timedelta(days=1)
+        if _is_workday(current, overrides):
+            counted += 1
+    return current
+
+
+def working_day_before(day: dt.date, n: int) -> dt.date:
+    """The n-th working day before ``day`` (``day`` itself not counted)."""
+    overrides = _overrides(day - dt.timedelta(days=n * 3 + 30), day)
+    current, counted = day, 0
+    while counted < n:
+        current -= dt.timedelta(days=1)
+        if _is_workday(current, overrides):
+            counted += 1
+    return current
+
+
+def is_workday(day: dt.date) -> bool:
+    return _is_workday(day, _overrides(day, day))
+
+
+def overdue_cutoff(*, days: int, now: dt.datetime | None = None) -> dt.datetime:
+    """Items that arrived before this moment have waited more than ``days`` full working days:
+    an item that arrives on day d is due by the end of the ``days``-th working day after d, so it is
+    overdue today exactly when d is before the ``days``-th working day before today."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    boundary = working_day_before(today, days)
+    return timezone.make_aware(dt.datetime.combine(boundary, dt.time.min))
+
+
+def due_date(*, arrived: dt.datetime, days: int) -> dt.date:
+    return add_working_days(timezone.localtime(arrived).date(), days)

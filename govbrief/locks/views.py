@@ -1,0 +1,85 @@
+"""The browser's side of edit locks: a heartbeat while the user works and a release on leaving.
+
+Both act only on the requesting user's own lock — neither can take a lock (that happens when the
+edit page is rendered, behind its own policy) — so they need no object-level permission beyond login.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_POST
+
+from .exceptions import LockHeld, LockLost
+from .models import EditLock, LockTarget
+from .services import lock_refresh, lock_release
+
+
+def _json_login_required(view):
+    """Like login_required, but answers a script with 401 JSON instead of a redirect to the login page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return JsonResponse(
+                {"held": False, "message": _("Your session has ended. Log in again; your changes here were not saved.")},
+                status=401,
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _describe(lock: EditLock) -> dict:
+    return {
+        "holder": str(lock.holder),
+        "since": lock.acquired_at.isoformat(),
+        "expires_at": lock.expires_at.isoformat(),
+    }
+
+
+def _target(request) -> LockTarget | None:
+    try:
+        return LockTarget.parse(request.POST.get("type", ""), request.POST.get("id", ""))
+    except ValueError:
+        return None
+
+
+def _bad_request() -> JsonResponse:
+    return JsonResponse({"detail": _("Say which object: a model label as type and its id.")}, status=400)
+
+
+@never_cache
+@csrf_protect
+@require_POST
+@_json_login_required
+def heartbeat(request):
+    """Keep the user's lock alive; 409 with who holds it now if the user has lost it."""
+    target = _target(request)
+    if target is None:
+        return _bad_request()
+    try:
+        lock = lock_refresh(target=target, user=request.user)
+    except LockHeld as exc:
+        return JsonResponse({"held": False, **_describe(exc.lock), "message": str(exc)}, status=409)
+    except LockLost as exc:
+        return JsonResponse({"held": False, "holder": None, "since": None, "expires_at": None, "message": str(exc)},
+                            status=409)
+    return JsonResponse({"held": True, **_describe(lock)})
+
+
+@never_cache
+@csrf_protect
+@require_POST
+@_json_login_required
+def release(request):
+    """Give up the user's lock; sent with navigator.sendBeacon when the edit page is left."""
+    target = _target(request)
+    if target is None:
+        return _bad_request()
+    lock_release(target=target, user=request.user)
+    return JsonResponse({"held": False})
