@@ -206,7 +206,7 @@ SPECTACULAR_SETTINGS = {
 
 # Attachments (SPEC §3): checked type and size.
 GOVBRIEF_ATTACHMENT_MAX_BYTES = int(os.environ.get("GOVBRIEF_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
-GOVBRIEF_EDIT_LOCK_MINUTES = int(os.environ.get("GOVBRIEF_EDIT_LOCK_MINUTES", "5"))  # edit locks lapse when idle this long
+GOVBRIEF_EDIT_LOCK_MINUTES = int(os.environ.get("GOVBRIEF_EDIT_LOCK_MINUTES", "5"))  # idle edit locks lapse
 
 LOGGING = {
     "version": 1,

@@ -42,6 +42,12 @@ class LockTarget(NamedTuple):
         return cls(model._meta.label_lower, object_id)
 
 
+class EditLockQuerySet(models.QuerySet):
+    def for_target(self, target: models.Model | LockTarget) -> EditLockQuerySet:
+        key = LockTarget.of(target)
+        return self.filter(object_type=key.object_type, object_id=key.object_id)
+
+
 class EditLock(models.Model):
     """One person editing one object. There is at most one row per object; breaking, releasing
     or taking over an expired lock deletes or rewrites that row, so the row always names the
@@ -54,6 +60,8 @@ class EditLock(models.Model):
     )
     acquired_at = models.DateTimeField(_("editing since"), default=timezone.now)
     last_seen_at = models.DateTimeField(_("last activity"), default=timezone.now)
+
+    objects = EditLockQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("edit lock")

@@ -15,8 +15,7 @@ def is_expired(lock: EditLock, *, now: datetime | None = None) -> bool:
 
 def lock_for(*, target: models.Model | LockTarget) -> EditLock | None:
     """The live lock on the target, if any; an expired lock counts as no lock."""
-    key = LockTarget.of(target)
-    lock = EditLock.objects.select_related("holder").filter(object_type=key.object_type, object_id=key.object_id).first()
+    lock = EditLock.objects.for_target(target).select_related("holder").first()
     if lock is None or is_expired(lock):
         return None
     return lock

@@ -31,12 +31,7 @@ _INSERT_ATTEMPTS = 3
 
 
 def _locked_row(key: LockTarget) -> EditLock | None:
-    return (
-        EditLock.objects.select_for_update()
-        .select_related("holder")
-        .filter(object_type=key.object_type, object_id=key.object_id)
-        .first()
-    )
+    return EditLock.objects.for_target(key).select_for_update(of=("self",)).select_related("holder").first()
 
 
 def lock_acquire(*, target: models.Model | LockTarget, user: User) -> EditLock:
@@ -50,7 +45,8 @@ def lock_acquire(*, target: models.Model | LockTarget, user: User) -> EditLock:
                 lock = _locked_row(key)
                 if lock is None:
                     return EditLock.objects.create(
-                        object_type=key.object_type, object_id=key.object_id, holder=user, acquired_at=now, last_seen_at=now
+                        object_type=key.object_type, object_id=key.object_id, holder=user,
+                        acquired_at=now, last_seen_at=now,
                     )
                 if lock.holder_id == user.pk:
                     lock.last_seen_at = now
@@ -91,7 +87,7 @@ def lock_release(*, target: models.Model | LockTarget, user: User) -> None:
     """Give up the user's lock on ``target``; does nothing if the user does not hold it."""
     key = LockTarget.of(target)
     with transaction.atomic():
-        EditLock.objects.filter(object_type=key.object_type, object_id=key.object_id, holder=user).delete()
+        EditLock.objects.for_target(key).filter(holder=user).delete()
 
 
 def lock_break(*, target: models.Model | LockTarget, user: User) -> EditLock | None:

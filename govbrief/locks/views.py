@@ -25,10 +25,8 @@ def _json_login_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return JsonResponse(
-                {"held": False, "message": _("Your session has ended. Log in again; your changes here were not saved.")},
-                status=401,
-            )
+            message = _("Your session has ended. Log in again; your changes here were not saved.")
+            return JsonResponse({"held": False, "message": message}, status=401)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -23,7 +23,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .choices import ReportKind, ReportState
 from .docx_import import import_docx
 from .models import Attachment, Report
@@ -38,6 +38,7 @@ from .serializers import (
     AttachmentUploadSerializer,
     CommentSerializer,
     DocxImportSerializer,
+    EditLockSerializer,
     ErrorSerializer,
     ForwardSerializer,
     InboxItemSerializer,
@@ -136,6 +137,29 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         report = self.get_object()
         changes = _valid(ReportUpdateSerializer, request.data, partial=True)
         services.report_update(report=report, user=request.user, **changes)
+        return self._detail(report)
+
+    @extend_schema(methods=["POST"], summary="Take the edit lock (or renew it)", request=None,
+                   responses=_responses(EditLockSerializer))
+    @extend_schema(methods=["DELETE"], summary="Release the edit lock", request=None, responses={204: None})
+    @action(detail=True, methods=["post", "delete"], url_path="lock", url_name="lock", **NO_FILTERS)
+    def lock(self, request, pk=None):
+        from govbrief.locks.services import lock_acquire, lock_release
+
+        report = self.get_object()
+        if request.method == "DELETE":
+            lock_release(target=report, user=request.user)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        if not permissions.report_actions(request.user, report)["edit"]:
+            raise exceptions.PermissionDenied(_("You may not edit this report."))
+        return Response(EditLockSerializer(lock_acquire(target=report, user=request.user)).data)
+
+    @extend_schema(summary="Break someone else's edit lock (the unit's signer)", request=None,
+                   responses=_responses(ReportDetailSerializer))
+    @action(detail=True, methods=["post"], url_path="break-lock", url_name="break-lock", **NO_FILTERS)
+    def break_lock(self, request, pk=None):
+        report = self.get_object()
+        services.report_lock_break(report=report, user=request.user)
         return self._detail(report)
 
     @extend_schema(summary="Import a draft from a Word (.docx) file", request=DocxImportSerializer,

@@ -112,8 +112,8 @@ SUBMISSION_TRANSITIONS: dict[str, frozenset[str]] = {
 class Queue(models.TextChoices):
     """The editor's work queues on the inbox."""
 
-    NEW = "new", _("New")
-    MINE = "mine", _("Assigned to me")
-    UNASSIGNED = "unassigned", _("Unassigned")
-    WAITING = "waiting", _("Waiting for the unit")
-    OVERDUE = "overdue", _("Overdue")
+    NEW = "new", pgettext_lazy("queue", "New")
+    MINE = "mine", pgettext_lazy("queue", "Assigned to me")
+    UNASSIGNED = "unassigned", pgettext_lazy("queue", "Unassigned")
+    WAITING = "waiting", pgettext_lazy("queue", "Waiting for the unit")
+    OVERDUE = "overdue", pgettext_lazy("queue", "Overdue")

@@ -32,6 +32,7 @@ class ReportForm(forms.Form):
     contact_name = forms.CharField(label=_("Contact person"), max_length=50)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=40)
     attachments = MultipleFileField(label=_("Attachments"), required=False)
+    revision = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class DocxImportForm(forms.Form):

@@ -148,6 +148,12 @@ class InboxItemSerializer(SubmissionBriefSerializer):
         return bool(getattr(obj, "has_other_route", False))
 
 
+class EditLockSerializer(serializers.Serializer):
+    holder = UserBriefSerializer()
+    acquired_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+
+
 class ReportActionsSerializer(serializers.Serializer):
     edit = serializers.BooleanField()
     request_signoff = serializers.BooleanField()
@@ -190,10 +196,12 @@ class ReportDetailSerializer(ReportListSerializer):
     submissions = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
+    revision = serializers.SerializerMethodField()
+    edit_lock = serializers.SerializerMethodField()
 
     class Meta(ReportListSerializer.Meta):
         fields = [*ReportListSerializer.Meta.fields, "contact_name", "contact_phone", "current_version", "versions",
-                  "submissions", "events", "allowed_actions"]
+                  "submissions", "events", "allowed_actions", "revision", "edit_lock"]
         read_only_fields = fields
 
     @extend_schema_field(VersionSerializer(allow_null=True))
@@ -219,6 +227,20 @@ class ReportDetailSerializer(ReportListSerializer):
     @extend_schema_field(ReportActionsSerializer)
     def get_allowed_actions(self, obj):
         return permissions.report_actions(_user(self), obj)
+
+    def get_revision(self, obj) -> str:
+        """Send it back with an edit so a save on a stale copy is refused."""
+        from .services import report_revision
+
+        return report_revision(obj)
+
+    @extend_schema_field(EditLockSerializer(allow_null=True))
+    def get_edit_lock(self, obj):
+        """Who is editing the draft now, if anyone."""
+        from govbrief.locks.selectors import lock_for
+
+        lock = lock_for(target=obj)
+        return EditLockSerializer(lock, context=self.context).data if lock else None
 
 
 class SubmissionDetailSerializer(SubmissionBriefSerializer):
@@ -329,6 +351,8 @@ class ReportUpdateSerializer(serializers.Serializer):
                                          label=_label(Report, "contact_name"))
     contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True,
                                           label=_label(Report, "contact_phone"))
+    revision = serializers.CharField(required=False, help_text=_(
+        "The revision token of the copy you edited (from the report's detail); a save on a stale copy is refused."))
 
 
 class DocxImportSerializer(serializers.Serializer):

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from govbrief.audit.services import audit_record
 from govbrief.core.errors import ActionNotAllowed, TransitionError
+from govbrief.locks.revisions import check_revision, revision_token
+from govbrief.locks.services import lock_break, lock_release, lock_require
 from govbrief.notifications.services import notify_on_commit
 from govbrief.orgs.choices import SCREENING_ROLES, SIGNING_ROLES
 from govbrief.orgs.models import Unit, User
@@ -135,8 +137,18 @@ def _attach(version: ReportVersion, uploaded, name: str, content_type: str, sha:
     return att
 
 
-def report_update(*, report: Report, user, **changes) -> Report:
-    """Edit the unsigned current version in place (a signed version is never edited)."""
+REVISION_FIELDS = ("updated_at", "current_version_id", "state")
+
+
+def report_revision(report: Report) -> str:
+    """The token a form carries, so a save on a stale copy is refused (the desk issue)."""
+    return revision_token(report, *REVISION_FIELDS)
+
+
+def report_update(*, report: Report, user, revision: str | None = None, **changes) -> Report:
+    """Edit the unsigned current version in place (a signed version is never edited). Refused while
+    someone else holds the edit lock, and — when the caller says which copy it edited — when someone
+    else saved in between."""
     unknown = set(changes) - set(EDITABLE_FIELDS) - set(TEXT_FIELDS)
     if unknown:
         raise ValidationError({k: [_("This field cannot be changed.")] for k in unknown})
@@ -145,6 +157,9 @@ def report_update(*, report: Report, user, **changes) -> Report:
         report = _lock_report(report)
         _require(permissions.may_edit(user, report), _("You may not edit this report."))
         _require_state(report.state, "edit", REPORT_TRANSITIONS, report.get_state_display())
+        lock_require(target=report, user=user)
+        if revision is not None:
+            check_revision(obj=report, token=revision, fields=REVISION_FIELDS)
         version = report.current_version
         if version.is_frozen:  # pragma: no cover - guarded by the state table
             raise TransitionError(_("The signed text is frozen; start a new version."))
@@ -160,12 +175,43 @@ def report_update(*, report: Report, user, **changes) -> Report:
                     changed[field] = True
                     setattr(version, field, value)
         if not changed:
+            lock_release(target=report, user=user)
             return report
         version.save()
         report.updated_at = timezone.now()
         report.save()
         _record(report=report, action=EventAction.EDITED, actor=user, data={"fields": sorted(changed)})
+        lock_release(target=report, user=user)
     return report
+
+
+def report_lock_break(*, report: Report, user):
+    """The unit's signer frees a draft someone left open; the timeline records whose lock it was."""
+    _require(permissions.may_break_report_lock(user, report), _("Only a signer of the unit may break this lock."))
+    with transaction.atomic():
+        broken = lock_break(target=report, user=user)
+        if broken is not None:
+            _record(report=report, action=EventAction.LOCK_BROKEN, actor=user,
+                    data={"holder": broken.holder.get_full_name(), "since": broken.acquired_at.isoformat()})
+            notify_on_commit(recipients=[broken.holder], exclude=user, verb="lock_broken",
+                             message=_("%(who)s took over the editing of “%(title)s”; save your changes elsewhere.")
+                             % {"who": user, "title": report.title}, url=_url(report))
+    return broken
+
+
+def submission_lock_break(*, submission: Submission, user):
+    """The office's chief editor frees the text an editor left open before forwarding."""
+    _require(permissions.may_break_submission_lock(user, submission),
+             _("Only the office's chief editor may break this lock."))
+    with transaction.atomic():
+        broken = lock_break(target=submission, user=user)
+        if broken is not None:
+            _record(report=submission.report, submission=submission, action=EventAction.LOCK_BROKEN, actor=user,
+                    data={"holder": broken.holder.get_full_name(), "since": broken.acquired_at.isoformat()})
+            notify_on_commit(recipients=[broken.holder], exclude=user, verb="lock_broken",
+                             message=_("%(who)s took over the editing of “%(title)s”; save your changes elsewhere.")
+                             % {"who": user, "title": submission.version.title}, url=_url(submission))
+    return broken
 
 
 def attachment_add(*, report: Report, user, uploaded) -> Attachment:
@@ -442,6 +488,7 @@ def submission_forward(*, submission: Submission, editor, targets: Iterable[Unit
     _validate_fields({k: v for k, v in {"title": title, "body": body}.items() if v is not None})
     with transaction.atomic():
         sub = _screen_start(submission, editor, "forward")
+        lock_require(target=sub, user=editor)
         office = sub.to_unit
         allowed = {u.pk for u in report_targets_for(unit=office)}
         already = set(Submission.objects.filter(report=sub.report, from_unit=office).values_list("to_unit_id", flat=True))
@@ -471,6 +518,7 @@ def submission_forward(*, submission: Submission, editor, targets: Iterable[Unit
                              url=_url(child))
         sub.state = SubmissionState.FORWARDED
         sub.save(update_fields=["state"])
+        lock_release(target=sub, user=editor)
         notify_on_commit(recipients=_author_and_signers(report), exclude=editor, verb="forwarded",
                          message=_("%(office)s forwarded “%(title)s” to %(targets)s.")
                          % {"office": office, "title": report.title, "targets": "、".join(s.to_unit.name for s in created)},

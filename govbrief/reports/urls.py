@@ -12,6 +12,7 @@ urlpatterns = [
     path("inbox/filters/", views.saved_filter, name="saved-filter"),
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/edit/", views.report_edit, name="edit"),
+    path("<int:pk>/edit/break-lock/", views.report_break_lock, name="break-lock"),
     path("<int:pk>/action/<slug:action>/", views.report_action, name="action"),
     path("<int:pk>/submit/", views.report_submit, name="submit"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
@@ -19,4 +20,5 @@ urlpatterns = [
     path("submissions/<int:pk>/", views.submission_detail, name="submission"),
     path("submissions/<int:pk>/action/<slug:action>/", views.submission_action, name="submission-action"),
     path("submissions/<int:pk>/forward/", views.submission_forward, name="forward"),
+    path("submissions/<int:pk>/forward/break-lock/", views.submission_break_lock, name="forward-break-lock"),
 ]

@@ -124,13 +124,16 @@ def report_edit(request, pk):
         messages.error(request, _("This report cannot be edited now. A signed report needs a new version first."))
         return redirect(report)
     version = report.current_version
+    held_by = _take_lock(request, report)
     initial = {f: getattr(version, f) for f in services.TEXT_FIELDS}
     initial.update({f: getattr(report, f) for f in services.EDITABLE_FIELDS})
+    initial["revision"] = services.report_revision(report)
     form = ReportForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         changes = {f: data[f] for f in (*services.TEXT_FIELDS, *services.EDITABLE_FIELDS)}
-        ok = run_service(request, services.report_update, form=form, report=report, user=request.user, **changes)
+        ok = run_service(request, services.report_update, form=form, report=report, user=request.user,
+                         revision=data["revision"], **changes)
         for uploaded in data["attachments"] if ok else ():
             ok = run_service(request, services.attachment_add, report=report, user=request.user, uploaded=uploaded)
         if ok:
@@ -141,8 +144,41 @@ def report_edit(request, pk):
                 messages.success(request, _("Saved."))
             return redirect(report)
     return render(request, "reports/report_form.html", {
-        "form": form, "report": report, "attachments": list(version.attachments.all()),
+        "form": form, "report": report, "attachments": list(version.attachments.all()), "lock": held_by,
+        "break_url": reverse("reports:break-lock", args=[report.pk])
+        if held_by and permissions.may_break_report_lock(request.user, report) else "",
     })
+
+
+def _take_lock(request, target):
+    """Take (or renew) the edit lock for the person opening an editor; return someone else's
+    live lock instead when they hold it, so the page can say who and since when."""
+    from govbrief.locks.exceptions import LockHeld
+    from govbrief.locks.services import lock_acquire
+
+    try:
+        lock_acquire(target=target, user=request.user)
+    except LockHeld as exc:
+        return exc.lock
+    return None
+
+
+@login_required
+@require_POST
+def report_break_lock(request, pk):
+    report = _report_or_404(request, pk)
+    run_service(request, services.report_lock_break, report=report, user=request.user,
+                success=_("The lock was broken; you may edit now."))
+    return redirect("reports:edit", pk=report.pk)
+
+
+@login_required
+@require_POST
+def submission_break_lock(request, pk):
+    sub = _submission_or_404(request, pk)
+    run_service(request, services.submission_lock_break, submission=sub, user=request.user,
+                success=_("The lock was broken; you may edit now."))
+    return redirect("reports:forward", pk=sub.pk)
 
 
 REPORT_ACTIONS = {
@@ -348,6 +384,7 @@ def submission_forward(request, pk):
         return redirect(sub)
     already = set(Submission.objects.filter(report_id=sub.report_id, from_unit_id=sub.to_unit_id).values_list("to_unit_id", flat=True))
     targets = [t for t in report_targets_for(unit=sub.to_unit) if t.pk not in already]
+    held_by = _take_lock(request, sub) if request.method == "GET" else None
     form = ForwardForm(request.POST or None, targets=targets, initial={
         "title": sub.version.title, "body": sub.version.body, "keywords": sub.version.keywords,
         "targets": [t.pk for t in targets[:1]],
@@ -361,4 +398,8 @@ def submission_forward(request, pk):
         )
         if created:
             return redirect(sub)
-    return render(request, "reports/forward_form.html", {"sub": sub, "form": form, "targets": targets})
+    return render(request, "reports/forward_form.html", {
+        "sub": sub, "form": form, "targets": targets, "lock": held_by,
+        "break_url": reverse("reports:forward-break-lock", args=[sub.pk])
+        if held_by and permissions.may_break_submission_lock(request.user, sub) else "",
+    })
