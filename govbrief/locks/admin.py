@@ -1,4 +1,6 @@
 from django.contrib import admin
+
+from govbrief.core.admin import ReadOnlyAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import EditLock
@@ -6,7 +8,7 @@ from .selectors import is_expired
 
 
 @admin.register(EditLock)
-class EditLockAdmin(admin.ModelAdmin):
+class EditLockAdmin(ReadOnlyAdmin):
     """Read-only: who is editing what. Locks are broken from the edit pages, where the break is
     checked against the policy and recorded in the timeline, never here."""
 
@@ -18,12 +20,3 @@ class EditLockAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description=_("live"))
     def live(self, obj: EditLock) -> bool:
         return not is_expired(obj)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

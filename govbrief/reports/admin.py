@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from govbrief.core.admin import ReadOnlyAdmin
+
 from .models import Adoption, Report, ReportEvent, ReportVersion, Submission
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Reports change only through their services, so the timeline and audit log stay complete."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Report)

@@ -185,33 +185,30 @@ def report_update(*, report: Report, user, revision: str | None = None, **change
     return report
 
 
-def report_lock_break(*, report: Report, user):
-    """The unit's signer frees a draft someone left open; the timeline records whose lock it was."""
-    _require(permissions.may_break_report_lock(user, report), _("Only a signer of the unit may break this lock."))
+def _break_lock(*, target, user, report: Report, submission: Submission | None, title: str, url: str):
     with transaction.atomic():
-        broken = lock_break(target=report, user=user)
+        broken = lock_break(target=target, user=user)
         if broken is not None:
-            _record(report=report, action=EventAction.LOCK_BROKEN, actor=user,
+            _record(report=report, submission=submission, action=EventAction.LOCK_BROKEN, actor=user,
                     data={"holder": broken.holder.get_full_name(), "since": broken.acquired_at.isoformat()})
             notify_on_commit(recipients=[broken.holder], exclude=user, verb="lock_broken",
                              message=_("%(who)s took over the editing of “%(title)s”; save your changes elsewhere.")
-                             % {"who": user, "title": report.title}, url=_url(report))
+                             % {"who": user, "title": title}, url=url)
     return broken
+
+
+def report_lock_break(*, report: Report, user):
+    """The unit's signer frees a draft someone left open; the timeline records whose lock it was."""
+    _require(permissions.may_break_report_lock(user, report), _("Only a signer of the unit may break this lock."))
+    return _break_lock(target=report, user=user, report=report, submission=None, title=report.title, url=_url(report))
 
 
 def submission_lock_break(*, submission: Submission, user):
     """The office's chief editor frees the text an editor left open before forwarding."""
     _require(permissions.may_break_submission_lock(user, submission),
              _("Only the office's chief editor may break this lock."))
-    with transaction.atomic():
-        broken = lock_break(target=submission, user=user)
-        if broken is not None:
-            _record(report=submission.report, submission=submission, action=EventAction.LOCK_BROKEN, actor=user,
-                    data={"holder": broken.holder.get_full_name(), "since": broken.acquired_at.isoformat()})
-            notify_on_commit(recipients=[broken.holder], exclude=user, verb="lock_broken",
-                             message=_("%(who)s took over the editing of “%(title)s”; save your changes elsewhere.")
-                             % {"who": user, "title": submission.version.title}, url=_url(submission))
-    return broken
+    return _break_lock(target=submission, user=user, report=submission.report, submission=submission,
+                       title=submission.version.title, url=_url(submission))
 
 
 def attachment_add(*, report: Report, user, uploaded) -> Attachment:
