@@ -575,6 +575,58 @@ SUPPLEMENTS = (
 )
 
 
+# ---------------------------------------------------------------- the editor's desk
+
+# Notes among the receiving office's staff. "{sibling}" is another unit reporting to the same
+# office, "{colleague}" a colleague in the office (an @mention: the name is followed by a space,
+# so the mention ends there).
+DESK_NOTES = (
+    "此条可与{sibling}同类信息合稿。",
+    "@{colleague} 请核实数据后再采用。",
+    "@{colleague} 这条你看一下，可否与前期同类信息合并编发？",
+    "数据与上月报送的口径不一致，建议电话核实后再用。",
+    "内容较好，建议压缩到800字以内后采用。",
+    "与前期同类信息重复较多，酌情处理。",
+    "标题可再提炼，突出主要成效。",
+    "已电话联系报送单位，对方正在补充材料。",
+)
+# The chief editor hands an item to an editor.
+ASSIGN_NOTES = (
+    "@{colleague} 请核实数据后再采用。",
+    "@{colleague} 这条请你负责，注意时效，今天内处理。",
+    "@{colleague} 请把关，问题反映较深入的话可考虑编入专报。",
+)
+# The office asks the sending unit ("{months}": 今年1-10月 and the like, from the message's date):
+# for more (answered by a revised text), or to check something.
+SUPPLEMENT_REQUESTS = (
+    "请补充{months}的具体数据。",
+    "请补充一至两个典型事例，篇幅200字左右。",
+    "请补充同比、环比变化情况，并说明原因。",
+)
+DATA_REQUESTS = SUPPLEMENT_REQUESTS + (
+    "文中有关数据请注明来源，并与统计部门核对口径。",
+    "请核实文中涉及的企业名称和具体金额。",
+)
+# The unit answers on the item itself (no new version). No placeholders: the loader formats every
+# message with ``months`` only.
+UNIT_ANSWERS = (
+    "数据已与统计部门核对，为全口径统计，准确无误。",
+    "具体情况已电话报告，请审核。",
+    "好的，我们抓紧补充，今天下班前报送。",
+    "有关数据来源于统计部门月度快报，已再次核实。",
+)
+# The unit answers after a return, when it resubmits its revised text.
+REVISED_ANSWERS = ("已补充，详见修改稿。", "已按要求补充修改，详见修改稿。")
+
+
+def months_so_far(when: datetime) -> str:
+    """The span of this year with figures available at ``when``: 今年1-10月, 今年1月, 去年全年."""
+    last = when.month - 1
+    if last == 0:
+        return "去年全年"
+    return "今年1月" if last == 1 else f"今年1-{last}月"
+
+
 def revise_body(rng: random.Random, body: str, place: Place) -> str:
     """The informant's revision after a send-back or a return: a supplement at the end."""
     addition = rng.choice(SUPPLEMENTS).format(source=place.name, place=place.name)

@@ -11,6 +11,15 @@ reports adds only the new ones.
 Every report travels through ``govbrief.reports.services`` like a real one, so its timeline,
 audit entries and notifications are real; each step is then backdated to its planned moment with
 queryset ``update()``. The audit log keeps its real times: its hash chain covers them.
+
+The receiving offices' desk is part of each report's workflow, so it follows the same scheme: an
+editor opens an item before screening it (it is then read for him), the chief editor sometimes
+hands it to an editor first, colleagues leave internal notes (with @mentions) and the office and
+the sending unit exchange messages. Items left awaiting screening get a desk of their own: some
+left new (never opened), some handed out by the chief editor, some taken by an editor, some read
+by one editor and not another; the plan spreads these over each office, and makes every third
+such item days old (overdue). A few saved inbox filters for the well-known editor are created by
+name when missing.
 """
 
 from __future__ import annotations
@@ -32,15 +41,26 @@ from govbrief.notifications.models import Notification
 from govbrief.orgs import services as org_services
 from govbrief.orgs.choices import Role, UnitKind, UnitLevel
 from govbrief.orgs.models import DirectPointStatusChange, RoleAssignment, Unit, User
-from govbrief.reports import services
+from govbrief.reports import selectors, services
 from govbrief.reports.choices import (
     AdoptionMode,
+    CommentAudience,
     Distribution,
     Publication,
     ReportKind,
+    SubmissionState,
     Urgency,
 )
-from govbrief.reports.models import Adoption, Report, ReportEvent, ReportVersion, Submission
+from govbrief.reports.models import (
+    Adoption,
+    Comment,
+    Report,
+    ReportEvent,
+    ReportVersion,
+    SavedFilter,
+    Submission,
+    SubmissionRead,
+)
 
 from . import content
 from .content import Place
@@ -56,6 +76,7 @@ from .province import (
 )
 
 DEMO_PASSWORD = "Demo@2026"
+WELL_KNOWN_USERNAMES = frozenset(username for username, _label, _unit in WELL_KNOWN)
 DEFAULT_REPORTS = 400
 DEFAULT_SEED = 2026
 BATCH_SIZE = 20
@@ -262,7 +283,11 @@ GAP_REQUEST = (20, 240)
 GAP_SIGN = (30, 1200)
 GAP_SEND_BACK = (60, 1200)
 GAP_SUBMIT = (5, 120)
-GAP_SCREEN = (45, 1500)
+GAP_SCREEN = (45, 1500)  # arrival to decision, when nobody opened the item first
+GAP_OPEN = (10, 720)  # arrival to an editor opening the item
+GAP_DECIDE = (15, 780)  # opening to the decision
+GAP_DESK = (2, 90)  # between steps at the desk (handing out, a note, a question)
+GAP_REPLY = (30, 900)  # the unit answers a message
 GAP_FORWARD = (10, 240)
 GAP_REVISE = (60, 1440)
 
@@ -284,15 +309,27 @@ class Stamper:
         (ReportEvent, "report_id", ("created_at",)),
     )
 
+    # The desk's steps write only these (fewer updates per step).
+    OPENED: tuple[tuple[type, str, tuple[str, ...]], ...] = (
+        (Submission, "report_id", ("first_opened_at",)),
+        (SubmissionRead, "submission__report_id", ("read_at",)),
+    )
+    ASSIGNED: tuple[tuple[type, str, tuple[str, ...]], ...] = (
+        (Submission, "report_id", ("assigned_at",)),
+        (ReportEvent, "report_id", ("created_at",)),
+    )
+    COMMENTED: tuple[tuple[type, str, tuple[str, ...]], ...] = ((Comment, "submission__report_id", ("created_at",)),)
+
     def __init__(self) -> None:
         self._start_id = 0
         self._marks: list[tuple[int, datetime]] = []
 
-    def step(self, at: datetime, call: Callable, report_id: int | None = None, **kwargs):
+    def step(self, at: datetime, call: Callable, report_id: int | None = None,
+             stamp: tuple[tuple[type, str, tuple[str, ...]], ...] | None = None, **kwargs):
         wall = timezone.now()
         result = call(**kwargs)
         rid = report_id if report_id is not None else result.pk
-        for model, key, fields in self.FIELDS:
+        for model, key, fields in stamp or self.FIELDS:
             for name in fields:
                 model.objects.filter(**{key: rid, f"{name}__gte": wall}).update(**{name: at})
         transaction.on_commit(lambda: self._marks.append((self._last_notification_id(), at)))
@@ -350,6 +387,17 @@ KIND_CYCLE = (
 FLOW_AGE = {"draft": (0.05, 10), "pending": (0.05, 6), "sent_back": (0.3, 10), "signed": (0.2, 12),
             "awaiting": (0.1, 6), "resubmitted": (1, 16)}
 DEFAULT_AGE = (2, HISTORY_DAYS)
+
+# The desk of each receiving office over its "awaiting" reports, in plan order (see the module
+# docstring): "new" is never opened; "assigned" is handed out by the chief editor, the first to the
+# office's well-known editor; "taken" by an editor himself; "read" opened by one editor only.
+DESK_CYCLE = ("new", "assigned", "taken", "read", "assigned", "new", "taken", "read")
+DESK_ROLES = ("new", "assigned", "taken", "read")  # for the other items left awaiting screening
+DESK_WEIGHTS = (30, 25, 25, 20)
+STALE_EVERY = 3  # every third awaiting item of an office arrived days ago: overdue
+# Days: the workflow's steps may take a few days (over a weekend), and the planned moments know no
+# public holidays; even so the item stays more than two working days old after a long holiday.
+STALE_AGE = (12, 20)
 OPEN_FLOWS = frozenset({"draft", "pending", "sent_back", "signed", "awaiting", "returned"})
 
 # Who may write what (kind constraints of the less ordinary authors).
@@ -375,6 +423,8 @@ class ReportPlan:
     title: str
     body: str
     keywords: str
+    desk: str = ""  # the receiving office's desk for an item left awaiting screening (DESK_CYCLE)
+    desk_slot: int = 0  # how many items of this desk role the office had before this one
 
 
 def flow_for(index: int) -> str:
@@ -443,6 +493,8 @@ def plan_reports(layout: Layout, *, count: int, seed: int, now: datetime) -> lis
     cap = now - timedelta(minutes=2)
     plans: list[ReportPlan] = []
     taken: set[tuple[str, str]] = set()
+    awaiting_at: Counter = Counter()  # awaiting items planned so far, by receiving office
+    role_at: Counter = Counter()  # (office, desk role) planned so far
     for index in range(count):
         key = f"{seed}:{index}"
         rng = random.Random(key)
@@ -459,6 +511,16 @@ def plan_reports(layout: Layout, *, count: int, seed: int, now: datetime) -> lis
             (Distribution.INTERNAL, Distribution.PUBLIC, Distribution.RESTRICTED), weights=(60, 25, 15)
         )[0]
         low, high = FLOW_AGE.get(flow, DEFAULT_AGE)
+        desk, desk_slot = "", 0
+        if flow == "awaiting":  # submitted to the parent office and left there
+            office = specs[unit].parent
+            position = awaiting_at[office]
+            awaiting_at[office] += 1
+            desk = DESK_CYCLE[position % len(DESK_CYCLE)]
+            desk_slot = role_at[(office, desk)]
+            role_at[(office, desk)] += 1
+            if position % STALE_EVERY == 1:
+                low, high = STALE_AGE
         start = now - timedelta(days=rng.uniform(low, high))
         if kind != ReportKind.EMERGENCY:
             start = _office_moment(start, rng)
@@ -476,7 +538,7 @@ def plan_reports(layout: Layout, *, count: int, seed: int, now: datetime) -> lis
         taken.add((unit, title))
         plans.append(ReportPlan(index=index, seed=key, flow=flow, unit=unit, kind=kind, urgency=urgency,
                                 distribution=distribution, start=start, title=title, body=draft.body,
-                                keywords=draft.keywords))
+                                keywords=draft.keywords, desk=desk, desk_slot=desk_slot))
     return plans
 
 
@@ -499,6 +561,11 @@ class Directory:
             user.__dict__["role_set"] = frozenset(roles[user.pk])
             for role in roles[user.pk]:
                 self._people[(user.unit_id, role)].append(user)
+        # Who reports to each office (its child units, by code), for the desk's notes.
+        self.children: dict[str, list[str]] = defaultdict(list)
+        for spec in layout.units:
+            if spec.parent and spec.kind != UnitKind.SPECIAL_INFORMANT:
+                self.children[spec.parent].append(spec.code)
 
     def people(self, unit: Unit, *roles: str) -> list[User]:
         found: dict[int, User] = {}
@@ -506,6 +573,11 @@ class Directory:
             for user in self._people.get((unit.pk, role), []):
                 found[user.pk] = user
         return sorted(found.values(), key=lambda u: u.username)
+
+    def desk_staff(self, office: Unit, *roles: str) -> list[User]:
+        """The office's editors (or the given roles), its well-known editor first."""
+        people = self.people(office, *(roles or (Role.EDITOR,)))
+        return sorted(people, key=lambda u: (u.username not in WELL_KNOWN_USERNAMES, u.username))
 
     def parent(self, unit: Unit) -> Unit:
         return self.by_id[unit.parent_id]
@@ -532,13 +604,14 @@ class ReportRun:
             self.signer = self.rng.choice(principals)
         else:
             self.signer = self.rng.choice(signers)
+        self.deciders: dict[int, User] = {}  # submission id → the editor who screened it
 
     def chance(self, p: float) -> bool:
         return self.rng.random() < p
 
-    def _do(self, gap: tuple[float, float], call: Callable, **kwargs):
+    def _do(self, gap: tuple[float, float], call: Callable, *, stamp=None, **kwargs):
         at = self.clock.after(*gap)
-        return self.stamper.step(at, call, report_id=self.report.pk, **kwargs)
+        return self.stamper.step(at, call, report_id=self.report.pk, stamp=stamp, **kwargs)
 
     @property
     def parent(self) -> Unit:
@@ -555,6 +628,111 @@ class ReportRun:
     def screener(self, office: Unit) -> User:
         editors = self.dir.people(office, Role.EDITOR, Role.CHIEF_EDITOR)
         return self.rng.choice(editors)
+
+    # -- the receiving office's desk
+
+    def open_(self, sub: Submission, user: User, gap: tuple[float, float] = GAP_OPEN) -> None:
+        """``user`` opens the item: read for him, and no longer new for the office."""
+        self._do(gap, services.submission_mark_opened, stamp=Stamper.OPENED, submission=sub, user=user)
+
+    def assign(self, sub: Submission, assignee: User, *, by: User, gap: tuple[float, float] = GAP_DESK) -> None:
+        self._do(gap, services.submission_assign, stamp=Stamper.ASSIGNED, submission=sub, assignee=assignee, by=by)
+
+    def _comment(self, gap: tuple[float, float], sub: Submission, author: User, body: str, audience: str) -> None:
+        at = self.clock.after(*gap)
+        body = body.format(months=content.months_so_far(timezone.localtime(at)))
+        self.stamper.step(at, services.comment_add, report_id=self.report.pk, stamp=Stamper.COMMENTED,
+                          submission=sub, author=author, body=body, audience=audience)
+
+    def note(self, sub: Submission, author: User, *, templates: tuple[str, ...] = content.DESK_NOTES,
+             colleague: User | None = None, gap: tuple[float, float] = GAP_DESK) -> None:
+        """An internal note: a merging hint naming another unit that reports to the office, an
+        @mention of a colleague, or a plain remark."""
+        office = sub.to_unit
+        others = [p for p in self.dir.people(office, Role.EDITOR, Role.CHIEF_EDITOR) if p.pk != author.pk]
+        siblings = [c for c in self.dir.children.get(office.code, ())
+                    if c not in (sub.from_unit.code, self.unit.code)]
+        usable = [t for t in templates
+                  if ("{sibling}" not in t or siblings) and ("{colleague}" not in t or colleague or others)]
+        template = self.rng.choice(usable)
+        colleague = colleague or (self.rng.choice(others) if others else None)
+        sibling = self.dir.specs[self.rng.choice(siblings)].short_name if siblings else ""
+        body = template.format(sibling=sibling, colleague=colleague.get_full_name() if colleague else "",
+                               months="{months}")
+        self._comment(gap, sub, author, body, CommentAudience.INTERNAL)
+
+    def unit_voice(self, sub: Submission) -> User:
+        """Who answers for the sending unit: the report's author, or an editor of a forwarding office."""
+        return self.author if sub.from_unit_id == self.report.unit_id else self.screener(sub.from_unit)
+
+    def ask_unit(self, sub: Submission, editor: User, *, answer: float,
+                 questions: tuple[str, ...] = content.DATA_REQUESTS) -> None:
+        """The office asks the sending unit something; the unit answers with probability ``answer``."""
+        self._comment(GAP_DESK, sub, editor, self.rng.choice(questions), CommentAudience.UNIT)
+        if self.chance(answer):
+            self._comment(GAP_REPLY, sub, self.unit_voice(sub), self.rng.choice(content.UNIT_ANSWERS),
+                          CommentAudience.UNIT)
+
+    def take_up(self, sub: Submission, *, ask: bool | None = None) -> User:
+        """Before a decision: the editor who decides opens the item. Now and then the chief editor
+        opens it first and hands it to an editor, a colleague leaves a note, or the office asks the
+        sending unit something (``ask``: always, never, or by chance). Returns the deciding editor."""
+        office = sub.to_unit
+        chiefs, editors = self.dir.desk_staff(office, Role.CHIEF_EDITOR), self.dir.desk_staff(office)
+        if chiefs and editors and self.chance(0.15):
+            chief, editor = self.rng.choice(chiefs), self.rng.choice(editors)
+            self.open_(sub, chief)
+            self.assign(sub, editor, by=chief)
+            self.open_(sub, editor, gap=GAP_DESK)
+        else:
+            editor = self.screener(office)
+            self.open_(sub, editor)
+        if self.chance(0.12):
+            self.note(sub, self.screener(office))
+        if ask:  # asked for more, then returned: the unit answers when it resubmits
+            self.ask_unit(sub, editor, answer=0.0, questions=content.SUPPLEMENT_REQUESTS)
+        elif ask is None and self.chance(0.08):
+            self.ask_unit(sub, editor, answer=0.8)
+        self.deciders[sub.pk] = editor
+        return editor
+
+    def desk(self, sub: Submission, role: str, slot: int) -> None:
+        """An item left awaiting screening, as the office's desk has it now (``DESK_CYCLE``)."""
+        office = sub.to_unit
+        chiefs, editors = self.dir.desk_staff(office, Role.CHIEF_EDITOR), self.dir.desk_staff(office)
+        staff = self.dir.people(office, Role.EDITOR, Role.CHIEF_EDITOR)
+        if not staff or role == "new":
+            return
+        if role == "assigned" and chiefs and editors:
+            chief, assignee = chiefs[slot % len(chiefs)], editors[slot % len(editors)]
+            self.open_(sub, chief)
+            self.assign(sub, assignee, by=chief)
+            self.note(sub, chief, templates=content.ASSIGN_NOTES, colleague=assignee, gap=(1, 10))
+            if self.chance(0.5):
+                self.open_(sub, assignee)
+        elif role == "taken":
+            editor = self.rng.choice(editors or staff)
+            self.open_(sub, editor)
+            self.assign(sub, editor, by=editor, gap=(1, 20))
+            self.ask_unit(sub, editor, answer=0.5)
+        else:  # read by one of them, not yet by the others
+            reader = self.rng.choice(staff)
+            self.open_(sub, reader)
+            if self.chance(0.5):
+                self.note(sub, reader)
+
+    def finish(self) -> None:
+        """The desks of the offices where this report still awaits screening."""
+        if self.report is None:
+            return
+        waiting = (Submission.objects.filter(report=self.report, state=SubmissionState.SUBMITTED)
+                   .select_related("to_unit", "from_unit").order_by("id"))
+        for sub in waiting:
+            if self.plan.desk:
+                role, slot = self.plan.desk, self.plan.desk_slot
+            else:
+                role, slot = self.rng.choices(DESK_ROLES, weights=DESK_WEIGHTS)[0], self.rng.randrange(4)
+            self.desk(sub, role, slot)
 
     # -- the unit's own steps
 
@@ -593,13 +771,15 @@ class ReportRun:
         return self.submit(targets or [self.parent])
 
     def revise_and_resubmit(self, sub: Submission) -> None:
-        """After a return: a new version, revised, signed again, and sent back to the same office."""
+        """After a return: a new version, revised, signed again, and sent back to the same office,
+        with a word to the office that asked for more."""
         self._do(GAP_REVISE, services.report_new_version, report=self.report, user=self.author)
         self.edit(gap=(10, 120))
         self.request(gap=(5, 60))
         self.sign(gap=(20, 600))
         self._do(GAP_SUBMIT, services.submission_resubmit, submission=sub, user=self.author,
                  note=self.rng.choice(content.RESUBMIT_NOTES))
+        self._comment((1, 15), sub, self.author, self.rng.choice(content.REVISED_ANSWERS), CommentAudience.UNIT)
 
     # -- the receiving offices' steps
 
@@ -618,15 +798,18 @@ class ReportRun:
                 publication = Publication.GENERAL
         mode = rng.choices((AdoptionMode.AS_IS, AdoptionMode.EDITED, AdoptionMode.MERGED), weights=(55, 40, 5))[0]
         note = rng.choice(content.ADOPTION_NOTES[publication])
-        self._do(GAP_SCREEN, services.submission_adopt, submission=sub, editor=self.screener(sub.to_unit),
+        editor = self.take_up(sub)
+        self._do(GAP_DECIDE, services.submission_adopt, submission=sub, editor=editor,
                  publication=publication, mode=mode, note=note)
 
     def archive(self, sub: Submission, note: str | None = None) -> None:
-        self._do(GAP_SCREEN, services.submission_archive, submission=sub, editor=self.screener(sub.to_unit),
+        editor = self.take_up(sub)
+        self._do(GAP_DECIDE, services.submission_archive, submission=sub, editor=editor,
                  note=self.rng.choice(content.ARCHIVE_NOTES) if note is None else note)
 
-    def return_(self, sub: Submission) -> None:
-        self._do(GAP_SCREEN, services.submission_return, submission=sub, editor=self.screener(sub.to_unit),
+    def return_(self, sub: Submission, *, ask: bool | None = None) -> None:
+        editor = self.take_up(sub, ask=ask)
+        self._do(GAP_DECIDE, services.submission_return, submission=sub, editor=editor,
                  reason=self.rng.choice(content.RETURN_REASONS))
 
     def forward(self, sub: Submission, targets: list[Unit]) -> list[Submission]:
@@ -634,7 +817,9 @@ class ReportRun:
         version = ReportVersion.objects.get(pk=sub.version_id)
         office_name = self.dir.places[office.code].name if office.level in (UnitLevel.CITY, UnitLevel.COUNTY) else ""
         title, body = content.forward_text(version.title, version.body, origin=self.place, office_name=office_name)
-        return self._do(GAP_FORWARD, services.submission_forward, submission=sub, editor=self.screener(office),
+        # Usually whoever adopted it forwards it too.
+        editor = self.deciders.get(sub.pk) or self.screener(office)
+        return self._do(GAP_FORWARD, services.submission_forward, submission=sub, editor=editor,
                         targets=targets, title=title, body=body, note=self.rng.choice(content.FORWARD_NOTES))
 
     def office_resubmit(self, sub: Submission) -> None:
@@ -703,8 +888,9 @@ def flow_returned(r: ReportRun) -> None:
 
 
 def flow_resubmitted(r: ReportRun) -> None:
+    """The office asks for more data, returns the item, and the unit resubmits it revised."""
     (sub,) = r.signed_and_submitted()
-    r.return_(sub)
+    r.return_(sub, ask=True)
     r.revise_and_resubmit(sub)
     if r.chance(0.5):
         r.adopt(sub)
@@ -816,6 +1002,7 @@ class LoadResult:
     direct_point_changes: int = 0
     reports_created: int = 0
     reports_skipped: int = 0
+    saved_filters_created: int = 0
     seconds: float = 0.0
 
 
@@ -854,12 +1041,44 @@ def load_demo(*, reports: int = DEFAULT_REPORTS, seed: int = DEFAULT_SEED, now: 
         with transaction.atomic():
             stamper.begin_batch()
             for plan in batch:
-                FLOWS[plan.flow](ReportRun(plan, directory, stamper, cap))
+                run = ReportRun(plan, directory, stamper, cap)
+                FLOWS[plan.flow](run)
+                run.finish()
             stamper.end_batch()
         result.reports_created += len(batch)
         say(f"报告 {result.reports_created}/{len(todo)}")
+    result.saved_filters_created = ensure_saved_filters()
     result.seconds = time.monotonic() - started
     return result
+
+
+# The well-known editors' saved inbox filters (name, query string of the inbox).
+SAVED_FILTERS: dict[str, tuple[tuple[str, str], ...]] = {
+    "bianji": (("特急未处理", "queue=unassigned&sort=urgency"), ("调研信息", "kind=research"),
+               ("逾期待办", "queue=overdue&sort=submitted_at")),
+    "zhubian": (("未分派", "queue=unassigned&sort=urgency"), ("待单位修改", "queue=waiting")),
+}
+
+
+def ensure_saved_filters() -> int:
+    """Save the filters a user does not have by that name yet (one he changed is left alone)."""
+    created = 0
+    for username, filters in SAVED_FILTERS.items():
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            continue
+        have = set(SavedFilter.objects.filter(user=user).values_list("name", flat=True))
+        for name, query in filters:
+            if name not in have:
+                services.saved_filter_save(user=user, name=name, query=query)
+                created += 1
+    return created
+
+
+def desk_counts(username: str = "bianji") -> dict[str, int] | None:
+    """The work queues of one editor, as the navigation counts them (None: no such user)."""
+    user = User.objects.select_related("unit").filter(username=username).first()
+    return selectors.queue_counts(user=user) if user is not None else None
 
 
 def demo_summary() -> dict[str, Counter]:
@@ -871,4 +1090,5 @@ def demo_summary() -> dict[str, Counter]:
         "report_states": Counter(Report.objects.values_list("state", flat=True)),
         "submission_states": Counter(Submission.objects.values_list("state", flat=True)),
         "report_kinds": Counter(Report.objects.values_list("kind", flat=True)),
+        "comments": Counter(Comment.objects.values_list("audience", flat=True)),
     }

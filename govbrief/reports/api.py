@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -84,12 +83,16 @@ class ReportFilter(django_filters.FilterSet):
         fields = ["state", "kind", "unit"]
 
     def filter_q(self, queryset, name, value):
+        """Search the text the user may read: the unit's own current text, or what reached the office."""
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(current_version__title__icontains=value) | Q(current_version__keywords__icontains=value)
-        )
+        user = self.request.user
+        own = Q(unit_id=user.unit_id) & (Q(current_version__title__icontains=value)
+                                          | Q(current_version__keywords__icontains=value))
+        reached = selectors.submissions_visible_to(user=user).filter(report=OuterRef("pk")).filter(
+            Q(version__title__icontains=value) | Q(version__keywords__icontains=value))
+        return queryset.filter(own | Exists(reached))
 
 
 ATTACHMENT_PK = OpenApiParameter("attachment_pk", int, OpenApiParameter.PATH, description="Attachment id.")
@@ -110,10 +113,13 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return selectors.reports_visible_to(user=self.request.user).select_related(
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Report.objects.none()
+        qs = selectors.reports_visible_to(user=self.request.user).select_related(
             "unit", "author", "current_version", "current_version__unit", "current_version__created_by",
             "current_version__signed_by",
         )
+        return selectors.annotate_shown_text(user=self.request.user, queryset=qs) if self.action == "list" else qs
 
     def get_serializer_class(self):
         return ReportListSerializer if self.action == "list" else ReportDetailSerializer
@@ -193,8 +199,14 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
     def _attachment(self, attachment_pk) -> Attachment:
-        report = self.get_object()  # visibility: the attachment is reached only through a visible report
-        return get_object_or_404(Attachment.objects.select_related("version"), pk=attachment_pk, version__report=report)
+        report = self.get_object()
+        try:  # visibility: only through a version this user may see
+            attachment = selectors.attachment_get(user=self.request.user, pk=int(attachment_pk))
+        except (Attachment.DoesNotExist, OverflowError) as exc:
+            raise Http404 from exc
+        if attachment.version.report_id != report.pk:
+            raise Http404
+        return attachment
 
     @extend_schema(
         summary="Download an attachment",

@@ -168,15 +168,52 @@ def report_timeline(*, user, report: Report) -> QuerySet[ReportEvent]:
     """The originating unit sees its report's whole history; an office sees the events of the
     submissions it may see — not the unit's internal drafting and sign-off comments."""
     events = report.events.select_related("actor", "actor_unit", "submission__to_unit", "submission__from_unit")
-    if _is_origin(user, report):
+    if not _is_origin(user, report):
+        events = events.filter(submission__in=submissions_visible_to(user=user).filter(report=report))
+    if user.is_superuser:
         return events
-    return events.filter(submission__in=submissions_visible_to(user=user).filter(report=report))
+    # Who on an office's desk works on an item is that office's business, not the sender's.
+    return events.exclude(Q(action__in=DESK_ACTIONS) & ~Q(submission__to_unit_id=user.unit_id))
+
+
+DESK_ACTIONS = ("assigned", "released", "lock_broken")
+
+
+def attachment_get(*, user, pk: int):
+    """An attachment, reached only through a version this user may see."""
+    from .models import Attachment
+
+    attachment = Attachment.objects.select_related("version__report").filter(pk=pk).first()
+    if attachment is None:
+        raise Attachment.DoesNotExist
+    report = reports_visible_to(user=user).filter(pk=attachment.version.report_id).first()
+    if report is None or attachment.version_id not in {v.pk for v in report_versions_visible_to(user=user, report=report)}:
+        raise Attachment.DoesNotExist
+    return attachment
+
+
+def annotate_shown_text(*, user, queryset: QuerySet[Report]) -> QuerySet[Report]:
+    """``shown_title`` and ``shown_version``: the unit's current text for its own reports, and for
+    an office the newest version that reached it — never another unit's unsigned draft."""
+    from django.db.models import Case, F, Subquery, When
+
+    reached = (
+        submissions_visible_to(user=user).filter(report=OuterRef("pk")).order_by("-version__number")
+    )
+    own = Q(unit_id=user.unit_id) if not user.is_superuser else Q(pk__isnull=False)
+    return queryset.annotate(
+        shown_title=Case(When(own, then=F("current_version__title")),
+                         default=Subquery(reached.values("version__title")[:1])),
+        shown_version=Case(When(own, then=F("current_version__number")),
+                           default=Subquery(reached.values("version__number")[:1])),
+    )
 
 
 def report_versions_visible_to(*, user, report: Report) -> list[ReportVersion]:
     """The originating unit sees every version, drafts included; an office sees the versions that
     were sent along routes it may see and the signed texts they derive from (the provenance)."""
-    versions = list(report.versions.select_related("unit", "signed_by", "created_by", "derived_from"))
+    versions = list(report.versions.select_related("unit", "signed_by", "created_by", "derived_from")
+                    .prefetch_related("attachments"))
     if _is_origin(user, report):
         return versions
     by_id = {v.pk: v for v in versions}

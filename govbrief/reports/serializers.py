@@ -172,10 +172,16 @@ SubmissionActionsSerializer = type(
 )
 
 
+def _text_for(serializer, report):
+    """selectors.report_text_for, once per report and request."""
+    if not hasattr(report, "_text_for_user"):
+        report._text_for_user = selectors.report_text_for(user=_user(serializer), report=report)
+    return report._text_for_user
+
+
 class ReportListSerializer(serializers.ModelSerializer):
-    title = serializers.CharField(read_only=True, label=_label(ReportVersion, "title"))
-    version = serializers.IntegerField(source="current_version.number", read_only=True,
-                                       label=_label(Report, "current_version"))
+    title = serializers.SerializerMethodField(label=_label(ReportVersion, "title"))
+    version = serializers.SerializerMethodField(label=_label(Report, "current_version"))
     unit = UnitBriefSerializer(read_only=True)
     author = UserBriefSerializer(read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
@@ -185,6 +191,19 @@ class ReportListSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "version", "kind", "urgency", "distribution", "state", "state_display", "unit",
                   "author", "created_at", "updated_at"]
         read_only_fields = fields
+
+    def _shown(self, obj) -> tuple[str, int | None]:
+        """The text this user may read: the unit's current one, or the newest that reached the office."""
+        if hasattr(obj, "shown_title"):
+            return obj.shown_title or "", obj.shown_version
+        version = _text_for(self, obj)
+        return (version.title, version.number) if version else ("", None)
+
+    def get_title(self, obj) -> str:
+        return self._shown(obj)[0]
+
+    def get_version(self, obj) -> int | None:
+        return self._shown(obj)[1]
 
 
 class ReportDetailSerializer(ReportListSerializer):
@@ -207,7 +226,7 @@ class ReportDetailSerializer(ReportListSerializer):
     @extend_schema_field(VersionSerializer(allow_null=True))
     def get_current_version(self, obj):
         """The text this user may read: the unit's current one, or the newest that reached the user's office."""
-        version = selectors.report_text_for(user=_user(self), report=obj)
+        version = _text_for(self, obj)
         return VersionSerializer(version, context=self.context).data if version else None
 
     @extend_schema_field(VersionSummarySerializer(many=True))

@@ -219,11 +219,12 @@ def report_submit(request, pk):
 
 @login_required
 def attachment_download(request, pk):
-    attachment = Attachment.objects.select_related("version").filter(pk=pk).first()
-    if attachment is None or not selectors.reports_visible_to(user=request.user).filter(pk=attachment.version.report_id).exists():
-        raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
-                        content_type=attachment.content_type)
+    try:
+        attachment = selectors.attachment_get(user=request.user, pk=pk)
+        handle = attachment.file.open("rb")
+    except (Attachment.DoesNotExist, FileNotFoundError) as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type)
 
 
 @login_required
@@ -319,9 +320,11 @@ def submission_detail(request, pk):
     sub = _submission_or_404(request, pk)
     services.submission_mark_opened(submission=sub, user=request.user)
     actions = permissions.submission_actions(request.user, sub)
+    # 多头报送: the receiving office is told the item reached it by other routes too.
     other_routes = list(
-        Submission.objects.filter(report_id=sub.report_id, to_unit_id=sub.to_unit_id).exclude(pk=sub.pk).select_related("from_unit")
-    )
+        selectors.submissions_visible_to(user=request.user)
+        .filter(report_id=sub.report_id, to_unit_id=sub.to_unit_id).exclude(pk=sub.pk).select_related("from_unit")
+    ) if request.user.unit_id == sub.to_unit_id else []
     return render(request, "reports/submission_detail.html", {
         "sub": sub, "report": sub.report, "version": sub.version, "actions": actions,
         "attachments": list(sub.version.attachments.all()),

@@ -28,18 +28,39 @@ from govbrief.demo.province import (
 from govbrief.notifications.models import Notification
 from govbrief.orgs.choices import Role, UnitKind, UnitLevel
 from govbrief.orgs.models import DirectPointStatusChange, RoleAssignment, Unit, User
-from govbrief.reports.choices import Distribution, ReportKind, ReportState, SubmissionState, Urgency
-from govbrief.reports.models import Adoption, Report, ReportEvent, ReportVersion, Submission
+from govbrief.reports import selectors
+from govbrief.reports.choices import (
+    CommentAudience,
+    Distribution,
+    Queue,
+    ReportKind,
+    ReportState,
+    SubmissionState,
+    Urgency,
+)
+from govbrief.reports.models import (
+    Adoption,
+    Comment,
+    Report,
+    ReportEvent,
+    ReportVersion,
+    SavedFilter,
+    Submission,
+    SubmissionRead,
+)
 
 SMALL = 40
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 COUNTED = (Unit, User, RoleAssignment, DirectPointStatusChange, Report, ReportVersion, Submission, Adoption,
-           ReportEvent, Notification)
+           ReportEvent, Notification, SubmissionRead, Comment, Comment.mentions.through, SavedFilter)
 
 
 def counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in COUNTED}
+    found = {model.__name__: model.objects.count() for model in COUNTED}
+    found["assigned"] = Submission.objects.filter(assignee__isnull=False).count()
+    found["opened"] = Submission.objects.filter(first_opened_at__isnull=False).count()
+    return found
 
 
 @pytest.fixture
@@ -82,7 +103,7 @@ def test_plans_do_not_depend_on_the_day_they_are_made():
     first = plan_reports(layout, count=60, seed=7, now=now)
     later = plan_reports(layout, count=80, seed=7, now=now + timedelta(days=45))
     def key(p):
-        return (p.unit, p.title, p.flow, p.kind, p.urgency, p.distribution)
+        return (p.unit, p.title, p.flow, p.kind, p.urgency, p.distribution, p.desk, p.desk_slot)
 
     assert [key(p) for p in first] == [key(p) for p in later[:60]]
     assert len({(p.unit, p.title) for p in later}) == 80
@@ -233,6 +254,74 @@ def test_reports_read_like_real_ones_and_are_dated(loaded):
     assert audit_chain_verify() == []
 
 
+def _arrived(sub: Submission):
+    """When the item first reached the office (a resubmission moves ``submitted_at`` later)."""
+    return sub.events.filter(action__in=("submitted", "forwarded")).aggregate(m=Min("created_at"))["m"]
+
+
+def test_the_editors_desk(loaded):
+    # The well-known editor of the city office has work in every queue.
+    bianji = User.objects.select_related("unit").get(username="bianji")
+    queues = selectors.queue_counts(user=bianji)
+    assert all(queues[q] > 0 for q in Queue.values), queues
+    assert selectors.inbox_for(user=bianji, filters=selectors.InboxFilters(queue=Queue.OVERDUE)).exists()
+
+    # Open items: handed out by the chief editor, left new, read by one editor and not another.
+    open_ = Submission.objects.filter(state=SubmissionState.SUBMITTED)
+    assert open_.filter(first_opened_at__isnull=True, assignee__isnull=True).exists()
+    handed_out = ReportEvent.objects.filter(action="assigned", submission__state=SubmissionState.SUBMITTED)
+    assert handed_out.filter(actor__role_assignments__role=Role.CHIEF_EDITOR).exists()
+    assert Submission.objects.filter(assignee=bianji, state=SubmissionState.SUBMITTED).exists()
+    partly_read = [s for s in open_.filter(first_opened_at__isnull=False).select_related("to_unit")
+                   if s.reads.count() < s.to_unit.members.filter(role_assignments__role__in=(
+                       Role.EDITOR, Role.CHIEF_EDITOR)).distinct().count()]
+    assert partly_read
+    assert Notification.objects.filter(verb="assigned", recipient=bianji).exists()
+
+    # Every screened item was opened (read) by the editor who screened it, before deciding.
+    decided = Submission.objects.filter(decided_by__isnull=False)
+    assert decided.exists()
+    for sub in decided:
+        read = SubmissionRead.objects.get(submission=sub, user=sub.decided_by)
+        assert sub.first_opened_at <= read.read_at <= sub.decided_at
+    for read in SubmissionRead.objects.select_related("submission", "user"):
+        assert read.user.unit_id == read.submission.to_unit_id
+        assert read.read_at >= _arrived(read.submission)
+
+    # Internal notes among the office's staff, one @mentioning a colleague by name.
+    notes = Comment.objects.filter(audience=CommentAudience.INTERNAL).select_related("submission", "author")
+    assert notes.exists()
+    assert all(n.author.unit_id == n.submission.to_unit_id == n.author_unit_id for n in notes)
+    mention = next(n for n in notes if n.mentions.exists())
+    colleague = mention.mentions.get()
+    assert f"@{colleague.name} " in mention.body
+    assert colleague.unit_id == mention.submission.to_unit_id and colleague != mention.author
+    assert Notification.objects.filter(verb="mentioned", recipient=colleague).exists()
+
+    # Messages between the office and the unit: the office asks, the unit answers.
+    messages = Comment.objects.filter(audience=CommentAudience.UNIT).select_related("submission")
+    asked = [m for m in messages if m.author_unit_id == m.submission.to_unit_id]
+    answered = [m for m in messages if m.author_unit_id == m.submission.from_unit_id]
+    assert asked and answered and len(asked) + len(answered) == messages.count()
+    assert any(m.body.startswith("请补充") for m in asked)
+    assert any("详见修改稿" in m.body for m in answered)
+    assert Notification.objects.filter(verb="message").exists()
+
+    # Backdated like the rest: between the item's arrival and its decision, never at "now".
+    recent = timezone.now() - timedelta(minutes=1)
+    for comment in Comment.objects.select_related("submission"):
+        sub = comment.submission
+        assert _arrived(sub) <= comment.created_at < recent
+        assert sub.decided_at is None or comment.created_at <= sub.decided_at
+    assert not Submission.objects.filter(assigned_at__gt=recent).exists()
+    assert not Submission.objects.filter(first_opened_at__gt=recent).exists()
+    assert not Notification.objects.filter(created_at__gt=recent).exists()
+
+    # The saved filters of the well-known editor.
+    saved = dict(SavedFilter.objects.filter(user=bianji).values_list("name", "query"))
+    assert saved["特急未处理"] == "queue=unassigned&sort=urgency" and saved["调研信息"] == "kind=research"
+
+
 # ---------------------------------------------------------------- idempotence
 
 def test_loading_twice_duplicates_nothing(loaded, django_capture_on_commit_callbacks):
@@ -242,6 +331,8 @@ def test_loading_twice_duplicates_nothing(loaded, django_capture_on_commit_callb
     assert counts() == before
     assert (again.units_created, again.people_created, again.reports_created) == (0, 0, 0)
     assert again.reports_skipped == SMALL and again.direct_point_changes == 0
+    assert again.saved_filters_created == 0
+    assert before["Comment"] and before["SubmissionRead"] and before["assigned"]  # the desk was there to repeat
     # A larger demo adds only the new reports.
     with django_capture_on_commit_callbacks(execute=True):
         more = load_demo(reports=SMALL + 5)
@@ -276,6 +367,11 @@ def test_command_loads_and_prints_the_logins(db):
     assert DEMO_PASSWORD in text
     assert "http://127.0.0.1:8000/" in text
     assert Report.objects.count() == 30
+    # The summary ends with the well-known editor's work queues.
+    queues = next(line for line in lines if "bianji 的工作台" in line)
+    counts = selectors.queue_counts(user=User.objects.get(username="bianji"))
+    assert f"新收 {counts['new']}，" in queues and f"逾期 {counts['overdue']}" in queues
+    assert "内部批注" in text
 
 
 def test_command_serves_on_the_port(db, monkeypatch):

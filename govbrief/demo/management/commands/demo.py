@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from govbrief.demo.loader import DEFAULT_REPORTS, DEMO_PASSWORD, demo_summary, load_demo
+from govbrief.demo.loader import DEFAULT_REPORTS, DEMO_PASSWORD, demo_summary, desk_counts, load_demo
 from govbrief.demo.province import WELL_KNOWN, build_layout
 from govbrief.orgs.models import Unit, User
 
@@ -17,6 +17,7 @@ ROLE_NAMES = {
     "leader": "领导", "sysadmin": "系统管理员", "secadmin": "安全管理员", "auditor": "审计管理员",
 }
 STATE_NAMES = {"draft": "草稿", "pending": "待签发", "signed": "已签发未报送", "submitted": "已报送"}
+QUEUE_NAMES = {"new": "新收", "mine": "分派给我", "unassigned": "未分派", "waiting": "待单位修改", "overdue": "逾期"}
 SUBMISSION_NAMES = {"submitted": "待处理", "adopted": "已采用", "archived": "存档备查", "returned": "已退稿",
                     "forwarded": "采用并转报"}
 UNIT_NAMES = {
@@ -106,3 +107,9 @@ class Command(BaseCommand):
         self.stdout.write(f"角色：{roles}")
         self.stdout.write(f"报告：{states}")
         self.stdout.write(f"报送：{subs}")
+        comments = summary["comments"]
+        self.stdout.write(f"批注与留言：内部批注 {comments['internal']} 条，与报送单位往来留言 {comments['unit']} 条")
+        counts = desk_counts("bianji")
+        if counts is not None:
+            queues = "，".join(f"{label} {counts[q]}" for q, label in QUEUE_NAMES.items())
+            self.stdout.write(f"编辑 bianji 的工作台：{queues}")
