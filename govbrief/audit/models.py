@@ -15,8 +15,9 @@ class AuditEntry(models.Model):
     so an edited or deleted row breaks the chain and ``audit_chain_verify`` finds it."""
 
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    # PROTECT: the actor's id is part of the hash, so a person who acted can be deactivated, never deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("actor")
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("actor")
     )
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=60, db_index=True)

@@ -62,6 +62,8 @@ def exception_handler(exc, context):
         exc = drf_validation_error(exc)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, OverflowError):  # an id beyond the database's integer range
+        exc = exceptions.ValidationError({"non_field_errors": [_("A number in the request is out of range.")]})
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(getattr(exc, "message", "") or exc or _("You may not do this.")))
     response = drf_exception_handler(exc, context)

@@ -40,3 +40,16 @@ def run_service(request, fn, /, *, success: str | None = None, form=None, **kwar
 def paginate(request, queryset, per_page: int = 25):
     paginator = Paginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
+
+
+MAX_ID = 2**63 - 1
+
+
+def parse_ids(values) -> list[int]:
+    """Row ids from a form, ignoring anything that is not a plain positive number in range."""
+    ids = []
+    for value in values:
+        value = (value or "").strip()
+        if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
+            ids.append(int(value))
+    return ids

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import random
 import time
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -65,6 +66,7 @@ from govbrief.reports.models import (
 from . import content
 from .content import Place
 from .province import (
+    DEMO_CITY_CODE,
     DEMO_COUNTY_CODE,
     NATIONAL_CODE,
     NATIONAL_DIRECT_POINT_CODE,
@@ -325,14 +327,17 @@ class Stamper:
         self._marks: list[tuple[int, datetime]] = []
 
     def step(self, at: datetime, call: Callable, report_id: int | None = None,
-             stamp: tuple[tuple[type, str, tuple[str, ...]], ...] | None = None, **kwargs):
+             stamp: tuple[tuple[type, str, tuple[str, ...]], ...] | None = None, notifies: bool = True, **kwargs):
+        """``stamp``: the fields this call may write (default ``FIELDS``); ``notifies=False`` for a
+        call that never notifies anyone (it then needs no marker)."""
         wall = timezone.now()
         result = call(**kwargs)
         rid = report_id if report_id is not None else result.pk
         for model, key, fields in stamp or self.FIELDS:
             for name in fields:
                 model.objects.filter(**{key: rid, f"{name}__gte": wall}).update(**{name: at})
-        transaction.on_commit(lambda: self._marks.append((self._last_notification_id(), at)))
+        if notifies:
+            transaction.on_commit(lambda: self._marks.append((self._last_notification_id(), at)))
         return result
 
     @staticmethod
@@ -390,7 +395,9 @@ DEFAULT_AGE = (2, HISTORY_DAYS)
 
 # The desk of each receiving office over its "awaiting" reports, in plan order (see the module
 # docstring): "new" is never opened; "assigned" is handed out by the chief editor, the first to the
-# office's well-known editor; "taken" by an editor himself; "read" opened by one editor only.
+# office's well-known editor; "taken" by an editor himself; "read" opened by one editor only. Each
+# office starts the cycle at its own place (so offices with one or two such items differ), except
+# the demo city, which starts with a new item and then one for its well-known editor (bianji).
 DESK_CYCLE = ("new", "assigned", "taken", "read", "assigned", "new", "taken", "read")
 DESK_ROLES = ("new", "assigned", "taken", "read")  # for the other items left awaiting screening
 DESK_WEIGHTS = (30, 25, 25, 20)
@@ -425,6 +432,10 @@ class ReportPlan:
     keywords: str
     desk: str = ""  # the receiving office's desk for an item left awaiting screening (DESK_CYCLE)
     desk_slot: int = 0  # how many items of this desk role the office had before this one
+
+
+def _desk_offset(office: str) -> int:
+    return 0 if office == DEMO_CITY_CODE else zlib.crc32(office.encode()) % len(DESK_CYCLE)
 
 
 def flow_for(index: int) -> str:
@@ -516,7 +527,7 @@ def plan_reports(layout: Layout, *, count: int, seed: int, now: datetime) -> lis
             office = specs[unit].parent
             position = awaiting_at[office]
             awaiting_at[office] += 1
-            desk = DESK_CYCLE[position % len(DESK_CYCLE)]
+            desk = DESK_CYCLE[(position + _desk_offset(office)) % len(DESK_CYCLE)]
             desk_slot = role_at[(office, desk)]
             role_at[(office, desk)] += 1
             if position % STALE_EVERY == 1:
@@ -609,9 +620,9 @@ class ReportRun:
     def chance(self, p: float) -> bool:
         return self.rng.random() < p
 
-    def _do(self, gap: tuple[float, float], call: Callable, *, stamp=None, **kwargs):
+    def _do(self, gap: tuple[float, float], call: Callable, *, stamp=None, notifies: bool = True, **kwargs):
         at = self.clock.after(*gap)
-        return self.stamper.step(at, call, report_id=self.report.pk, stamp=stamp, **kwargs)
+        return self.stamper.step(at, call, report_id=self.report.pk, stamp=stamp, notifies=notifies, **kwargs)
 
     @property
     def parent(self) -> Unit:
@@ -633,7 +644,7 @@ class ReportRun:
 
     def open_(self, sub: Submission, user: User, gap: tuple[float, float] = GAP_OPEN) -> None:
         """``user`` opens the item: read for him, and no longer new for the office."""
-        self._do(gap, services.submission_mark_opened, stamp=Stamper.OPENED, submission=sub, user=user)
+        self._do(gap, services.submission_mark_opened, stamp=Stamper.OPENED, notifies=False, submission=sub, user=user)
 
     def assign(self, sub: Submission, assignee: User, *, by: User, gap: tuple[float, float] = GAP_DESK) -> None:
         self._do(gap, services.submission_assign, stamp=Stamper.ASSIGNED, submission=sub, assignee=assignee, by=by)

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from govbrief.core.web import paginate
+from govbrief.core.web import paginate, parse_ids
 
 from .selectors import notifications_for
 from .services import notifications_mark_read
@@ -19,7 +19,7 @@ def notification_list(request):
 @login_required
 @require_POST
 def notifications_read(request):
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()] or None
+    ids = parse_ids(request.POST.getlist("ids")) or None
     notifications_mark_read(user=request.user, ids=ids)
     nxt = request.POST.get("next", "")
     if nxt.startswith("/") and not nxt.startswith("//"):

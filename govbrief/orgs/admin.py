@@ -1,14 +1,47 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .roles import sync_admin_roles
+from .selectors import unit_tree
+from .choices import Role
 from .models import DirectPointStatusChange, InformantRegistration, RoleAssignment, Unit, User
+
+
+ADMIN_ROLES = {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
+
+
+class RoleFormSet(forms.BaseInlineFormSet):
+    """三员分立 (SPEC §9): one person holds at most one of the three admin roles, and nobody
+    changes their own roles."""
+
+    def clean(self):
+        super().clean()
+        roles = [f.cleaned_data.get("role") for f in self.forms
+                 if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("role")]
+        if len(ADMIN_ROLES.intersection(roles)) > 1:
+            raise forms.ValidationError(_("One person may hold only one of the three administrator roles."))
+        if self.instance.pk and self.instance.pk == getattr(self, "acting_user_id", None) and self.has_changed():
+            raise forms.ValidationError(_("You cannot change your own roles."))
 
 
 class RoleInline(admin.TabularInline):
     model = RoleAssignment
+    formset = RoleFormSet
     extra = 1
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.acting_user_id = request.user.pk
+        return formset
+
+
+def units_administered_by(user) -> list[int]:
+    """An office's administrator manages its own unit and the units below it (账户下发, SPEC §2)."""
+    if user.unit_id is None:
+        return []
+    return [u.pk for u, _depth in unit_tree(root=user.unit)]
 
 
 @admin.register(User)
@@ -18,6 +51,20 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "name", "unit__name"]
     autocomplete_fields = ["unit"]
     inlines = [RoleInline]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(unit_id__in=units_administered_by(request.user))
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ()
+        return ("is_superuser", "is_staff", "last_login", "date_joined")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit" and not request.user.is_superuser:
+            kwargs["queryset"] = Unit.objects.filter(pk__in=units_administered_by(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("name", "unit", "post", "mobile", "office_phone", "email")}),
@@ -51,6 +98,10 @@ class UnitAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     filter_horizontal = ["extra_report_targets"]
     inlines = [DirectPointHistoryInline]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(pk__in=units_administered_by(request.user))
 
     def save_model(self, request, obj, form, change):
         from .services import unit_set_direct_point

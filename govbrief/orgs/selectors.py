@@ -70,7 +70,14 @@ def registrations_for(*, user: User):
 
     if user.unit_id is None:
         return InformantRegistration.objects.none()
-    return InformantRegistration.objects.filter(Q(unit=user.unit) | Q(unit__parent=user.unit)).select_related("unit")
+    # The form holds personal data (home phone, party membership, résumé): only the person who filed
+    # it and the two approvers (the unit's head, the office above) read it.
+    visible = Q(filed_by=user)
+    if user.has_role(Role.PRINCIPAL):
+        visible |= Q(unit_id=user.unit_id)
+    if user.has_role(Role.SYSTEM_ADMIN, Role.CHIEF_EDITOR):
+        visible |= Q(unit__parent_id=user.unit_id)
+    return InformantRegistration.objects.filter(visible).select_related("unit")
 
 
 def may_approve_for_unit(user: User, unit: Unit) -> bool:

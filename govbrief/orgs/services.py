@@ -57,6 +57,15 @@ def unit_set_direct_point(*, unit: Unit, is_direct_point: bool, changed_by: User
     return unit
 
 
+def _free_username(prefix: str) -> str:
+    """The first ``prefix<N>`` not taken yet (accounts may have moved between units)."""
+    taken = set(User.objects.filter(username__startswith=prefix).values_list("username", flat=True))
+    n = 1
+    while f"{prefix}{n}" in taken:
+        n += 1
+    return f"{prefix}{n}"
+
+
 def registration_file(*, filed_by: User, **fields) -> InformantRegistration:
     if filed_by.unit_id is None:
         raise ActionNotAllowed(_("Only members of a unit can file its registration."))
@@ -108,14 +117,13 @@ def registration_office_approve(*, registration: InformantRegistration, user: Us
             raise TransitionError(_("This registration is not awaiting the office above."))
         reg.state = RegistrationState.APPROVED
         reg.office_opinion, reg.office_approved_by, reg.office_approved_at = opinion or _("Agreed"), user, timezone.now()
-        n = User.objects.filter(unit=reg.unit).count()
         reg.leader_account, _pw1 = account_create(
-            unit=reg.unit, username=f"{reg.unit.code}-l{n + 1}", name=reg.leader_name, roles=[Role.SIGNER],
+            unit=reg.unit, username=_free_username(f"{reg.unit.code}-l"), name=reg.leader_name, roles=[Role.SIGNER],
             created_by=user, post=reg.leader_post, mobile=reg.leader_mobile, office_phone=reg.leader_office_phone,
             email=reg.leader_email,
         )
         reg.informant_account, _pw2 = account_create(
-            unit=reg.unit, username=f"{reg.unit.code}-i{n + 2}", name=reg.informant_name, roles=[Role.INFORMANT],
+            unit=reg.unit, username=_free_username(f"{reg.unit.code}-i"), name=reg.informant_name, roles=[Role.INFORMANT],
             created_by=user, post=reg.informant_post, mobile=reg.informant_mobile,
             office_phone=reg.informant_office_phone, email=reg.informant_email,
         )

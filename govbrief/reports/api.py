@@ -23,9 +23,9 @@ from rest_framework.response import Response
 
 
 from . import permissions, selectors, services
-from .choices import ReportKind, ReportState
+from .choices import ReportKind, ReportState, SubmissionState
 from .docx_import import import_docx
-from .models import Attachment, Report
+from .models import Attachment, Report, Submission
 from .serializers import (
     AdoptSerializer,
     AssignSerializer,
@@ -93,6 +93,19 @@ class ReportFilter(django_filters.FilterSet):
         reached = selectors.submissions_visible_to(user=user).filter(report=OuterRef("pk")).filter(
             Q(version__title__icontains=value) | Q(version__keywords__icontains=value))
         return queryset.filter(own | Exists(reached))
+
+
+class SubmissionFilter(django_filters.FilterSet):
+    """Plain id filters: they never reveal whether an object the user may not see exists."""
+
+    state = django_filters.ChoiceFilter(choices=SubmissionState.choices)
+    report = django_filters.NumberFilter(field_name="report_id")
+    from_unit = django_filters.NumberFilter(field_name="from_unit_id")
+    to_unit = django_filters.NumberFilter(field_name="to_unit_id")
+
+    class Meta:
+        model = Submission
+        fields = ["state", "report", "from_unit", "to_unit"]
 
 
 ATTACHMENT_PK = OpenApiParameter("attachment_pk", int, OpenApiParameter.PATH, description="Attachment id.")
@@ -289,7 +302,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 )
 class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     filter_backends = [DjangoFilterBackend, OrderingFilter]
-    filterset_fields = ["state", "report", "from_unit", "to_unit"]
+    filterset_class = SubmissionFilter
     ordering_fields = ["submitted_at", "decided_at", "id"]
     ordering = ["-submitted_at", "-id"]
 

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from govbrief.orgs.models import Unit
 
+from .uploads import check_upload
+
 from .choices import AdoptionMode, CommentAudience, Distribution, Publication, Queue, ReportKind, SubmissionState, Urgency
 
 
@@ -11,12 +13,22 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
+    """Several attachments at once, each checked (type, content, size) before anything is saved."""
+
     widget = MultipleFileInput
 
     def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        cleaned = [super(MultipleFileField, self).clean(d, initial) for d in files if d]
+        errors = []
+        for uploaded in cleaned:
+            try:
+                check_upload(uploaded)
+            except forms.ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
 
 
 class ReportForm(forms.Form):
@@ -73,8 +85,19 @@ class AdoptForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
+class UnitsField(forms.ModelMultipleChoiceField):
+    """Unit choices that answer a clear error, not a crash, for ids out of the database's range."""
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except OverflowError as exc:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                        params={"value": "…"}) from exc
+
+
 class ForwardForm(forms.Form):
-    targets = forms.ModelMultipleChoiceField(label=_("Forward to"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple)
+    targets = UnitsField(label=_("Forward to"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple)
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Body"), widget=forms.Textarea(attrs={"class": "body"}))
     keywords = forms.CharField(label=_("Keywords"), max_length=200, required=False)

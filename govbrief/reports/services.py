@@ -303,11 +303,7 @@ def report_new_version(*, report: Report, user) -> ReportVersion:
             report=report, number=old.number + 1, unit_id=report.unit_id, derived_from=old, title=old.title,
             body=old.body, keywords=old.keywords, created_by=user,
         )
-        Attachment.objects.bulk_create([
-            Attachment(version=version, file=a.file.name, name=a.name, size=a.size, content_type=a.content_type,
-                       sha256=a.sha256, uploaded_by=a.uploaded_by, uploaded_at=a.uploaded_at)
-            for a in old.attachments.all()
-        ])
+        _copy_attachments(old, version)
         previous = report.state
         report.current_version, report.state, report.updated_at = version, ReportState.DRAFT, timezone.now()
         report.save(update_fields=["current_version", "state", "updated_at"])
@@ -394,12 +390,15 @@ def submission_adopt(*, submission: Submission, editor, publication: str = Publi
         _record(report=sub.report, submission=sub, action=EventAction.ADOPTED, actor=editor, note=note,
                 from_state=SubmissionState.SUBMITTED, to_state=SubmissionState.ADOPTED,
                 data={"office": sub.to_unit.name, "publication": publication, "mode": mode})
-        _tell_sender(sub, "adopted", _("%(office)s adopted “%(title)s”.") % {"office": sub.to_unit, "title": sub.version.title}, editor)
-        if sub.from_unit_id != sub.report.unit_id:
-            # Adoption up the chain is credited back to, and shown to, the originating unit (SPEC §3.5).
-            notify_on_commit(recipients=_author_and_signers(sub.report), exclude=editor, verb="adopted",
-                             message=_("%(office)s adopted “%(title)s”.") % {"office": sub.to_unit, "title": sub.version.title},
-                             url=_url(sub.report))
+        message = _("%(office)s adopted “%(title)s”.") % {"office": sub.to_unit, "title": sub.version.title}
+        if sub.from_unit_id == sub.report.unit_id:
+            _tell_sender(sub, "adopted", message, editor)
+        else:
+            # Adoption up the chain is credited back to, and shown to, the originating unit (SPEC §3.5),
+            # as well as to the office that forwarded it.
+            notify_on_commit(recipients=[*users_with_role(unit=sub.from_unit, roles=SCREENING_ROLES),
+                                         *_author_and_signers(sub.report)],
+                             exclude=editor, verb="adopted", message=message, url=_url(sub.report))
     return adoption
 
 
@@ -470,9 +469,19 @@ def _office_version(*, report: Report, base: ReportVersion, office_id: int, edit
         created_by=editor, signed_by=editor, signed_at=timezone.now(),
     )
     version.save()
+    _copy_attachments(base, version)
     version.content_hash = version.compute_hash()
     version.save(update_fields=["content_hash"])
     return version
+
+
+def _copy_attachments(source: ReportVersion, target: ReportVersion) -> None:
+    """A new version carries the attachments of the one it derives from (same stored files)."""
+    Attachment.objects.bulk_create([
+        Attachment(version=target, file=a.file.name, name=a.name, size=a.size, content_type=a.content_type,
+                   sha256=a.sha256, uploaded_by=a.uploaded_by, uploaded_at=a.uploaded_at)
+        for a in source.attachments.all()
+    ])
 
 
 def submission_forward(*, submission: Submission, editor, targets: Iterable[Unit], title: str | None = None,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govbrief.core.web import paginate, run_service
+from govbrief.core.web import paginate, parse_ids, run_service
 from govbrief.orgs.models import Unit
 from govbrief.orgs.selectors import report_targets_for
 
@@ -209,7 +209,7 @@ def report_action(request, pk, action):
 @require_POST
 def report_submit(request, pk):
     report = _report_or_404(request, pk)
-    ids = [int(i) for i in request.POST.getlist("targets") if i.isdigit()]
+    ids = parse_ids(request.POST.getlist("targets"))
     by_id = Unit.objects.in_bulk(ids)
     targets = [by_id[i] for i in ids if i in by_id]
     run_service(request, services.report_submit, report=report, user=request.user, targets=targets,
@@ -276,7 +276,8 @@ def _office_editors(user):
 @require_POST
 def saved_filter(request):
     if request.POST.get("delete"):
-        services.saved_filter_delete(user=request.user, pk=int(request.POST["delete"]))
+        for pk in parse_ids([request.POST["delete"]]):
+            services.saved_filter_delete(user=request.user, pk=pk)
         messages.success(request, _("The saved filter was removed."))
     else:
         query = request.POST.get("query", "")
@@ -290,7 +291,7 @@ def saved_filter(request):
 def inbox_bulk(request):
     """Bulk screening: first a confirmation naming every item, then the result item by item."""
     user, post = request.user, request.POST
-    ids = [int(i) for i in post.getlist("ids") if i.isdigit()]
+    ids = parse_ids(post.getlist("ids"))
     action = post.get("action", "")
     if action not in services.BULK_ACTIONS or not ids:
         messages.error(request, _("Select at least one item and an action."))

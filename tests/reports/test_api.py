@@ -915,3 +915,18 @@ def test_an_office_sees_what_reached_it_not_the_units_unsigned_revision_or_inter
     assert data["current_version"]["title"] != "尚未签发的修改稿"
     assert [v["number"] for v in data["versions"]] == [1]
     assert {e["action"] for e in data["events"]} == {"submitted", "returned"}
+
+
+def test_ids_out_of_range_are_a_400_not_a_500(world):
+    client = api(world.county_editor)
+    big = 99999999999999999999999
+    assert client.get(f"/api/reports/?unit={big}").status_code == 400
+    assert client.get(f"/api/submissions/inbox/?unit={big}").status_code == 400
+    assert client.post("/api/submissions/bulk/", {"action": "adopt", "ids": [big]}, format="json").status_code == 400
+
+
+def test_submission_filters_do_not_reveal_other_reports(world):
+    report, _ = submitted_report(world.county_b_informant, world.county_b_signer, [world.city2])
+    client = api(world.county_editor)
+    assert client.get(f"/api/submissions/?report={report.pk}").json()["count"] == 0
+    assert client.get("/api/submissions/?report=987654").status_code == 200

@@ -147,3 +147,55 @@ def test_inbox_report_and_list_pages_query_counts_do_not_grow(client, world, dja
         client.get(reverse("reports:list"))
     with django_assert_max_num_queries(report_10):
         client.get(subs[1].report.get_absolute_url())
+
+
+def test_an_office_cannot_download_attachments_of_the_units_unsigned_revision(client, world):
+    from govbrief.reports.models import Attachment
+
+    report, (sub,) = submitted_report(world.county_informant, world.county_signer, [world.city], attachments=[pdf_file()])
+    services.report_new_version(report=report, user=world.county_informant)
+    report.refresh_from_db()
+    services.attachment_add(report=report, user=world.county_informant, uploaded=pdf_file("草稿附件.pdf"))
+    sent = Attachment.objects.get(version=sub.version)
+    draft_only = Attachment.objects.get(name="草稿附件.pdf")
+    login(client, world.city_editor)
+    assert client.get(reverse("reports:attachment", args=[sent.pk])).status_code == 200
+    assert client.get(reverse("reports:attachment", args=[draft_only.pk])).status_code == 404
+
+
+def test_forwarding_carries_the_attachments_up(world):
+    _, (sub,) = submitted_report(world.county_informant, world.county_signer, [world.city], attachments=[pdf_file()])
+    services.submission_adopt(submission=sub, editor=world.city_editor)
+    (up,) = services.submission_forward(submission=sub, editor=world.city_editor, targets=[world.province])
+    assert [a.sha256 for a in up.version.attachments.all()] == [a.sha256 for a in sub.version.attachments.all()]
+    assert up.version.hash_matches()
+
+
+def test_odd_ids_in_forms_get_a_message_not_a_crash(client, world):
+    report, (sub,) = submitted_report(world.county_informant, world.county_signer, [world.city])
+    login(client, world.county_informant)
+    for value in ("²", "99999999999999999999999", "abc"):
+        assert client.post(reverse("reports:submit", args=[report.pk]), {"targets": [value]}).status_code == 302
+        assert client.post(reverse("notifications:read"), {"ids": [value]}).status_code == 302
+    login(client, world.city_editor)
+    for value in ("²", "99999999999999999999999"):
+        assert client.post(reverse("reports:bulk"), {"ids": [value], "action": "adopt"}).status_code == 302
+        assert client.post(reverse("reports:saved-filter"), {"delete": value}).status_code == 302
+    services.submission_adopt(submission=sub, editor=world.city_editor)
+    response = client.post(reverse("reports:forward", args=[sub.pk]),
+                           {"targets": ["99999999999999999999999"], "title": "t", "body": "b"})
+    assert response.status_code == 200
+
+
+def test_a_bad_attachment_stops_the_whole_save(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    report = services.report_create(author=world.county_informant, title="原标题", body="正文", kind="news")
+    login(client, world.county_informant)
+    data = {"title": "新标题", "body": "正文", "kind": "news", "urgency": "routine", "distribution": "internal",
+            "contact_name": "张三", "contact_phone": "1", "revision": services.report_revision(report),
+            "attachments": [pdf_file(), SimpleUploadedFile("病毒.exe", b"MZ")]}
+    response = client.post(reverse("reports:edit", args=[report.pk]), data)
+    assert response.status_code == 200
+    report.refresh_from_db()
+    assert report.title == "原标题" and report.current_version.attachments.count() == 0

@@ -1,0 +1,49 @@
+"""The administration site respects the three separated admin roles and the tree (SPEC §2, §9)."""
+
+from govbrief.orgs import services
+from govbrief.orgs.choices import Role
+from govbrief.orgs.models import User
+
+
+def admin_client(client, world):
+    admin, _ = services.account_create(unit=world.city, username="city_admin", name="市系统管理员",
+                                       roles=[Role.SYSTEM_ADMIN], password="Admin#2026x")
+    client.force_login(admin)
+    return admin
+
+
+def change_form_data(user, **extra):
+    data = {"username": user.username, "name": user.name, "unit": user.unit_id, "post": "", "mobile": "", "office_phone": "",
+            "email": "", "is_active": "on", "must_change_password": "",
+            "role_assignments-TOTAL_FORMS": "1", "role_assignments-INITIAL_FORMS": "0",
+            "role_assignments-MIN_NUM_FORMS": "0", "role_assignments-MAX_NUM_FORMS": "1000",
+            "role_assignments-0-role": "", "role_assignments-0-user": user.pk}
+    data.update(extra)
+    return data
+
+
+def test_a_system_admin_cannot_make_anyone_a_superuser(client, world):
+    admin = admin_client(client, world)
+    client.post(f"/admin/orgs/user/{world.county_informant.pk}/change/",
+                change_form_data(world.county_informant, is_superuser="on", is_staff="on"))
+    world.county_informant.refresh_from_db()
+    assert not world.county_informant.is_superuser and not world.county_informant.is_staff
+    admin.refresh_from_db()
+    assert not admin.is_superuser
+
+
+def test_a_system_admin_manages_only_the_units_below(client, world):
+    admin_client(client, world)
+    listing = client.get("/admin/orgs/user/").content.decode()
+    assert world.county_informant.username in listing and world.county_b_informant.username not in listing
+    assert client.get(f"/admin/orgs/user/{world.county_b_informant.pk}/change/").status_code in (302, 404)
+
+
+def test_one_person_holds_at_most_one_admin_role(client, world):
+    admin_client(client, world)
+    user = world.county_informant
+    data = change_form_data(user, **{"role_assignments-TOTAL_FORMS": "2", "role_assignments-0-role": "sysadmin",
+                                     "role_assignments-1-role": "auditor", "role_assignments-1-user": user.pk})
+    response = client.post(f"/admin/orgs/user/{user.pk}/change/", data)
+    assert response.status_code == 200  # the form comes back with the error
+    assert not User.objects.get(pk=user.pk).has_role(Role.AUDIT_ADMIN)
