@@ -35,7 +35,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Case, F, Max, Q, Value, When
 from django.utils import timezone
 
 from govbrief.notifications.models import Notification
@@ -334,8 +334,13 @@ class Stamper:
         result = call(**kwargs)
         rid = report_id if report_id is not None else result.pk
         for model, key, fields in stamp or self.FIELDS:
+            # One UPDATE per model: each field moves only where this call wrote it.
+            touched = Q()
             for name in fields:
-                model.objects.filter(**{key: rid, f"{name}__gte": wall}).update(**{name: at})
+                touched |= Q(**{f"{name}__gte": wall})
+            model.objects.filter(touched, **{key: rid}).update(**{
+                name: Case(When(**{f"{name}__gte": wall}, then=Value(at)), default=F(name)) for name in fields
+            })
         if notifies:
             transaction.on_commit(lambda: self._marks.append((self._last_notification_id(), at)))
         return result

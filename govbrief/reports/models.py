@@ -74,6 +74,12 @@ class ReportVersion(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"))
     keywords = models.CharField(_("keywords"), max_length=200, blank=True)
+    # The particulars are part of what is signed: a later version may change them, a sent one never.
+    kind = models.CharField(_("kind"), max_length=20, choices=ReportKind.choices, default=ReportKind.NEWS)
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
+    distribution = models.CharField(
+        _("distribution scope"), max_length=12, choices=Distribution.choices, default=Distribution.INTERNAL
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     signed_by = models.ForeignKey(
@@ -111,6 +117,9 @@ class ReportVersion(models.Model):
             "title": self.title,
             "body": self.body,
             "keywords": self.keywords,
+            "kind": self.kind,
+            "urgency": self.urgency,
+            "distribution": self.distribution,
             "attachments": sorted(a.sha256 for a in self.attachments.all()),
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

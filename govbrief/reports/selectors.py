@@ -117,7 +117,7 @@ def inbox_for(*, user, filters: InboxFilters | None = None) -> QuerySet[Submissi
     if filters.unit:
         qs = qs.filter(Q(from_unit_id=filters.unit) | Q(report__unit_id=filters.unit))
     if filters.kind:
-        qs = qs.filter(report__kind=filters.kind)
+        qs = qs.filter(version__kind=filters.kind)
     if filters.state:
         qs = qs.filter(state=filters.state)
     if filters.date_from:
@@ -134,8 +134,8 @@ def inbox_for(*, user, filters: InboxFilters | None = None) -> QuerySet[Submissi
         is_read=Exists(read_by_me),
         is_closed=Case(When(state=SubmissionState.SUBMITTED, then=Value(0)), default=Value(1), output_field=IntegerField()),
         urgency_rank=Case(
-            When(report__urgency="extra", then=Value(0)),
-            When(report__urgency="urgent", then=Value(1)),
+            When(version__urgency="extra", then=Value(0)),
+            When(version__urgency="urgent", then=Value(1)),
             default=Value(2),
             output_field=IntegerField(),
         ),

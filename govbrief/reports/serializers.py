@@ -127,8 +127,8 @@ class SubmissionBriefSerializer(serializers.ModelSerializer):
 
 
 class InboxItemSerializer(SubmissionBriefSerializer):
-    kind = serializers.CharField(source="report.kind", read_only=True, label=_label(Report, "kind"))
-    urgency = serializers.CharField(source="report.urgency", read_only=True, label=_label(Report, "urgency"))
+    kind = serializers.CharField(source="version.kind", read_only=True, label=_label(Report, "kind"))
+    urgency = serializers.CharField(source="version.urgency", read_only=True, label=_label(Report, "urgency"))
     origin_unit = UnitBriefSerializer(source="report.unit", read_only=True)
     has_other_route = serializers.SerializerMethodField()
     assignee = UserBriefSerializer(read_only=True, allow_null=True)

@@ -39,6 +39,8 @@ from .models import Adoption, Attachment, Comment, Report, ReportEvent, ReportVe
 from .uploads import check_upload
 
 EDITABLE_FIELDS = ("kind", "urgency", "distribution", "contact_name", "contact_phone")
+# Signed with the text; the report's own fields mirror its current version.
+VERSION_PARTICULARS = ("kind", "urgency", "distribution")
 TEXT_FIELDS = ("title", "body", "keywords")
 
 
@@ -119,7 +121,7 @@ def report_create(*, author, title: str, body: str, kind: str, urgency: str = "r
         )
         version = ReportVersion.objects.create(
             report=report, number=1, unit_id=author.unit_id, title=title.strip(), body=clean_body(body),
-            keywords=keywords.strip(), created_by=author,
+            keywords=keywords.strip(), created_by=author, kind=kind, urgency=urgency, distribution=distribution,
         )
         report.current_version = version
         report.save(update_fields=["current_version"])
@@ -168,6 +170,8 @@ def report_update(*, report: Report, user, revision: str | None = None, **change
             if field in changes and getattr(report, field) != changes[field]:
                 changed[field] = [getattr(report, field), changes[field]]
                 setattr(report, field, changes[field])
+                if field in VERSION_PARTICULARS:
+                    setattr(version, field, changes[field])
         for field in TEXT_FIELDS:
             if field in changes:
                 value = clean_body(changes[field]) if field == "body" else (changes[field] or "").strip()
@@ -302,6 +306,7 @@ def report_new_version(*, report: Report, user) -> ReportVersion:
         version = ReportVersion.objects.create(
             report=report, number=old.number + 1, unit_id=report.unit_id, derived_from=old, title=old.title,
             body=old.body, keywords=old.keywords, created_by=user,
+            **{f: getattr(old, f) for f in VERSION_PARTICULARS},
         )
         _copy_attachments(old, version)
         previous = report.state
@@ -467,6 +472,7 @@ def _office_version(*, report: Report, base: ReportVersion, office_id: int, edit
         body=clean_body(body if body is not None else base.body),
         keywords=(keywords if keywords is not None else base.keywords).strip(),
         created_by=editor, signed_by=editor, signed_at=timezone.now(),
+        **{f: getattr(base, f) for f in VERSION_PARTICULARS},
     )
     version.save()
     _copy_attachments(base, version)

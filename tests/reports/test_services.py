@@ -264,3 +264,13 @@ def test_a_file_that_is_not_word_is_refused_on_import(world):
 
     with pytest.raises(ValidationError):
         import_docx(SimpleUploadedFile("x.docx", b"PK\x03\x04garbage"))
+
+
+def test_kind_urgency_and_scope_are_signed_with_the_text(world):
+    report, (sub,) = submitted_report(world.county_informant, world.county_signer, [world.city])
+    services.report_new_version(report=report, user=world.county_informant)
+    services.report_update(report=report, user=world.county_informant, urgency="extra", kind="research")
+    item = selectors.inbox_for(user=world.city_editor).get(pk=sub.pk)
+    assert (item.version.urgency, item.version.kind) == ("routine", "news")  # what was signed and sent
+    ReportVersion.objects.filter(pk=sub.version_id).update(urgency="extra")
+    assert not ReportVersion.objects.get(pk=sub.version_id).hash_matches()
