@@ -35,7 +35,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Case, F, Max, Q, Value, When
+from django.db.models import Max
 from django.utils import timezone
 
 from govbrief.notifications.models import Notification
@@ -285,7 +285,6 @@ GAP_REQUEST = (20, 240)
 GAP_SIGN = (30, 1200)
 GAP_SEND_BACK = (60, 1200)
 GAP_SUBMIT = (5, 120)
-GAP_SCREEN = (45, 1500)  # arrival to decision, when nobody opened the item first
 GAP_OPEN = (10, 720)  # arrival to an editor opening the item
 GAP_DECIDE = (15, 780)  # opening to the decision
 GAP_DESK = (2, 90)  # between steps at the desk (handing out, a note, a question)
@@ -334,13 +333,8 @@ class Stamper:
         result = call(**kwargs)
         rid = report_id if report_id is not None else result.pk
         for model, key, fields in stamp or self.FIELDS:
-            # One UPDATE per model: each field moves only where this call wrote it.
-            touched = Q()
             for name in fields:
-                touched |= Q(**{f"{name}__gte": wall})
-            model.objects.filter(touched, **{key: rid}).update(**{
-                name: Case(When(**{f"{name}__gte": wall}, then=Value(at)), default=F(name)) for name in fields
-            })
+                model.objects.filter(**{key: rid, f"{name}__gte": wall}).update(**{name: at})
         if notifies:
             transaction.on_commit(lambda: self._marks.append((self._last_notification_id(), at)))
         return result
