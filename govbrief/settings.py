@@ -123,6 +123,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
+AUTHENTICATION_BACKENDS = ["govbrief.orgs.lockout.LockoutBackend"]
+# SPEC §9: lock an account after five failed logins in a row.
+GOVBRIEF_LOCKOUT_ATTEMPTS = int(os.environ.get("GOVBRIEF_LOCKOUT_ATTEMPTS", "5"))
+GOVBRIEF_LOCKOUT_MINUTES = int(os.environ.get("GOVBRIEF_LOCKOUT_MINUTES", "30"))
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -1,8 +1,11 @@
+from django import forms
 from django.contrib import messages
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govbrief.notifications.selectors import notifications_for
@@ -11,9 +14,26 @@ from govbrief.reports.choices import ReportState, SubmissionState
 from govbrief.reports.selectors import dashboard_counts, inbox_for, reports_of_unit, submissions_visible_to
 
 
+class LockoutAwareAuthenticationForm(AuthenticationForm):
+    """Tells a locked-out person why the right password does not work, and until when."""
+
+    def clean(self):
+        from govbrief.orgs.models import User
+
+        username = self.cleaned_data.get("username")
+        locked = User.objects.filter(username=username, locked_until__gt=timezone.now()).values_list(
+            "locked_until", flat=True).first() if username else None
+        if locked:
+            raise forms.ValidationError(
+                _("Too many failed logins: this account is locked until %(time)s. Ask your administrator if you "
+                  "need it sooner.") % {"time": timezone.localtime(locked).strftime("%H:%M")}, code="locked")
+        return super().clean()
+
+
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+    authentication_form = LockoutAwareAuthenticationForm
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

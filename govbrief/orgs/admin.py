@@ -68,7 +68,8 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("name", "unit", "post", "mobile", "office_phone", "email")}),
-        (_("Status"), {"fields": ("is_active", "must_change_password", "is_staff", "is_superuser")}),
+        (_("Status"), {"fields": ("is_active", "must_change_password", "failed_logins", "locked_until", "is_staff",
+                                  "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     def save_related(self, request, form, formsets, change):

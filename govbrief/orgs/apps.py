@@ -8,7 +8,13 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Units and people")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+        from .lockout import on_logged_in, on_login_failed
         from .roles import ensure_role_groups
+
+        user_login_failed.connect(on_login_failed, dispatch_uid="govbrief.orgs.lockout.failed")
+        user_logged_in.connect(on_logged_in, dispatch_uid="govbrief.orgs.lockout.success")
 
         # Permissions of every app exist only after all apps migrated, so run after each (idempotent).
         post_migrate.connect(ensure_role_groups, dispatch_uid="govbrief.orgs.ensure_role_groups")

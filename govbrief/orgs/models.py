@@ -97,6 +97,8 @@ class User(AbstractUser):
     mobile = models.CharField(_("mobile"), max_length=30, blank=True)
     office_phone = models.CharField(_("office phone"), max_length=40, blank=True)
     must_change_password = models.BooleanField(_("must change password"), default=False)
+    failed_logins = models.PositiveSmallIntegerField(_("failed logins in a row"), default=0)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -107,6 +109,10 @@ class User(AbstractUser):
 
     def get_full_name(self) -> str:
         return self.name or self.username
+
+    @property
+    def is_locked_out(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()
 
     @cached_property
     def role_set(self) -> frozenset[str]:

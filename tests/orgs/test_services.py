@@ -118,3 +118,19 @@ def test_admin_roles_reach_only_their_part_of_the_administration(client, world):
     client.force_login(auditor)
     assert client.get("/admin/orgs/unit/").status_code == 403
     assert client.get("/admin/audit/auditentry/").status_code == 200
+
+
+def test_five_failed_logins_lock_the_account_everywhere(client, world, settings):
+    from rest_framework.test import APIClient
+
+    from ..factories import TEST_PASSWORD
+
+    for _ in range(settings.GOVBRIEF_LOCKOUT_ATTEMPTS):
+        client.post(reverse("login"), {"username": "county_informant", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "county_informant", "password": TEST_PASSWORD})
+    assert response.status_code == 200 and "锁定" in response.content.decode()
+    assert APIClient().post("/api/auth/token/", {"username": "county_informant", "password": TEST_PASSWORD}).status_code == 400
+    User.objects.filter(username="county_informant").update(locked_until=None)
+    response = client.post(reverse("login"), {"username": "county_informant", "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    assert User.objects.get(username="county_informant").failed_logins == 0
