@@ -18,6 +18,7 @@ from govbrief.orgs.serializers import UnitBriefSerializer, UserBriefSerializer
 from . import permissions, selectors
 from .choices import AdoptionMode, Distribution, Publication, Queue, ReportKind, SubmissionState, Urgency
 from .models import Adoption, Attachment, Comment, Report, ReportEvent, ReportVersion, Submission
+from .services import BULK_ACTIONS
 from .uploads import check_upload
 
 
@@ -494,16 +495,14 @@ class SubmissionCommentSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "author", "author_unit", "created_at"]
 
 
-class QueueCountsSerializer(serializers.Serializer):
-    new = serializers.IntegerField()
-    mine = serializers.IntegerField()
-    unassigned = serializers.IntegerField()
-    waiting = serializers.IntegerField()
-    overdue = serializers.IntegerField()
+# One count per queue, named after the Queue choices so the two never drift apart.
+QueueCountsSerializer = type(
+    "QueueCountsSerializer", (serializers.Serializer,), {q: serializers.IntegerField() for q in Queue.values}
+)
 
 
 class BulkSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=[(a, a) for a in ("adopt", "archive", "return", "assign")])
+    action = serializers.ChoiceField(choices=[(a, a) for a in BULK_ACTIONS])
     ids = IndexedListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=500)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     publication = serializers.ChoiceField(choices=Publication.choices, required=False, default=Publication.GENERAL)

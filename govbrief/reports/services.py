@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from govbrief.audit.services import audit_record
 from govbrief.core.errors import ActionNotAllowed, TransitionError
+from govbrief.core.web import error_messages
 from govbrief.locks.revisions import check_revision, revision_token
 from govbrief.locks.services import lock_break, lock_release, lock_require
 from govbrief.notifications.services import notify_on_commit
@@ -663,8 +664,6 @@ def submissions_bulk(*, user, ids: Sequence[int], action: str, reason: str = "",
             else:
                 submission_assign(submission=sub, assignee=assignee, by=user)
         except (ValidationError, ActionNotAllowed, PermissionDenied) as exc:
-            from govbrief.core.web import error_messages
-
             results.append(BulkResult(pk, sub.version.title, False, "；".join(error_messages(exc))))
         else:
             results.append(BulkResult(pk, sub.version.title, True, _("Done")))
