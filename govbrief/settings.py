@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "govbrief.core",
+    "govbrief.events",
     "govbrief.orgs",
     "govbrief.audit",
     "govbrief.notifications",

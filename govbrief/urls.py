@@ -5,15 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from govbrief.core import views as core_views
+from govbrief.orgs import views as orgs_views
 
 admin.site.site_header = _("govbrief administration")
 admin.site.site_title = _("govbrief")
 
 urlpatterns = [
     path("", core_views.dashboard, name="dashboard"),
-    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", orgs_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", core_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", orgs_views.PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("reports/", include("govbrief.reports.urls")),
     path("units/", include("govbrief.orgs.urls")),

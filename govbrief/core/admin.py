@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.db import transaction
+
+from govbrief import events
 
 from .models import CalendarDay
 
@@ -17,8 +20,61 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+def _plain(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, (list, tuple, set)) or hasattr(value, "model"):  # a queryset of an M2M field
+        return sorted(_plain(v) for v in value)
+    return value
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Admin-page edits of security-relevant records go through the event layer like any service
+    (SPEC §9): the audit log says who changed which fields, from what to what.
+
+    ``event_prefix`` names the kinds ``<prefix>_created``, ``<prefix>_changed`` (data: the changed
+    fields) and ``<prefix>_deleted``, declared by the model's app."""
+
+    event_prefix = ""
+    # Never copied into the log, whatever the form holds.
+    secret_fields = frozenset({"password", "password1", "password2"})
+
+    def created_event_data(self, obj) -> dict:
+        return {}
+
+    def _changes(self, form) -> tuple[list[str], dict, dict]:
+        fields = sorted(f for f in form.changed_data if f not in self.secret_fields)
+        before = {f: _plain(form.initial.get(f)) for f in fields}
+        after = {f: _plain(form.cleaned_data.get(f)) for f in fields}
+        return fields, before, after
+
+    def save_model(self, request, obj, form, change):
+        fields, before, after = self._changes(form)
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if not change:
+                events.record(f"{self.event_prefix}_created", actor=request.user, target=obj,
+                              data=self.created_event_data(obj), audit_data={"after": after})
+            elif fields:
+                events.record(f"{self.event_prefix}_changed", actor=request.user, target=obj, data={"fields": fields},
+                              audit_data={"before": before, "after": after})
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            events.record(f"{self.event_prefix}_deleted", actor=request.user, target=obj, audit_data={"name": str(obj)})
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                events.record(f"{self.event_prefix}_deleted", actor=request.user, target=obj,
+                              audit_data={"name": str(obj)})
+            super().delete_queryset(request, queryset)
+
+
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(AuditedAdmin):
     list_display = ["date", "is_workday", "name"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"
+    event_prefix = "calendar_day"

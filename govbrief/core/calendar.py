@@ -39,6 +39,21 @@ def _is_workday(day: dt.date, overrides: dict[dt.date, bool]) -> bool:
     return overrides.get(day, day.weekday() < 5)
 
 
+def _step(day: dt.date, n: int, overrides: dict[dt.date, bool], direction: int) -> dt.date:
+    """The n-th working day after (direction 1) or before (-1) ``day``, ``day`` itself not counted."""
+    current, counted = day, 0
+    while counted < n:
+        current += dt.timedelta(days=direction)
+        if _is_workday(current, overrides):
+            counted += 1
+    return current
+
+
+def _span(n: int) -> dt.timedelta:
+    # Long enough to hold n working days whatever the holidays (Spring Festival: 9 days off in a row).
+    return dt.timedelta(days=n * 3 + 30)
+
+
 class WorkCalendar:
     """The calendar for a span of dates read in one query, for computing many due dates at once."""
 
@@ -46,34 +61,17 @@ class WorkCalendar:
         self.overrides = _overrides(start - dt.timedelta(days=40), end + dt.timedelta(days=40))
 
     def add_working_days(self, day: dt.date, n: int) -> dt.date:
-        current, counted = day, 0
-        while counted < n:
-            current += dt.timedelta(days=1)
-            if _is_workday(current, self.overrides):
-                counted += 1
-        return current
+        return _step(day, n, self.overrides, 1)
 
 
 def add_working_days(day: dt.date, n: int) -> dt.date:
     """The n-th working day after ``day`` (``day`` itself not counted)."""
-    overrides = _overrides(day, day + dt.timedelta(days=n * 3 + 30))
-    current, counted = day, 0
-    while counted < n:
-        current += dt.timedelta(days=1)
-        if _is_workday(current, overrides):
-            counted += 1
-    return current
+    return _step(day, n, _overrides(day, day + _span(n)), 1)
 
 
 def working_day_before(day: dt.date, n: int) -> dt.date:
     """The n-th working day before ``day`` (``day`` itself not counted)."""
-    overrides = _overrides(day - dt.timedelta(days=n * 3 + 30), day)
-    current, counted = day, 0
-    while counted < n:
-        current -= dt.timedelta(days=1)
-        if _is_workday(current, overrides):
-            counted += 1
-    return current
+    return _step(day, n, _overrides(day - _span(n), day), -1)
 
 
 def is_workday(day: dt.date) -> bool:

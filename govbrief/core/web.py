@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 
@@ -53,3 +56,21 @@ def parse_ids(values) -> list[int]:
         if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
             ids.append(int(value))
     return ids
+
+
+def role_required(*roles: str):
+    """A page for the people of a unit who hold one of ``roles``: anyone else logged in gets 403
+    (the pages of a role are not offered with buttons that then refuse)."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if user.unit_id is None or not user.has_role(*roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -298,7 +298,7 @@ class Stamper:
 
     Rows the call wrote carry a real "now", later than the wall clock read before the call, while
     everything written earlier is already backdated; so "timestamp ≥ wall clock" finds exactly this
-    step's rows. Notifications are written when the batch commits (``notify_on_commit``): a marker
+    step's rows. Notifications are written when the batch commits (the event subscribers): a marker
     queued after each step notes the last notification id at that point of the commit, and a final
     callback backdates each step's range of notifications."""
 
@@ -1098,7 +1098,8 @@ def demo_summary() -> dict[str, Counter]:
         "direct_points": Counter({"direct": Unit.objects.filter(is_direct_point=True).count()}),
         "roles": Counter(RoleAssignment.objects.values_list("role", flat=True)),
         "report_states": Counter(Report.objects.values_list("state", flat=True)),
-        "submission_states": Counter(Submission.objects.values_list("state", flat=True)),
-        "report_kinds": Counter(Report.objects.values_list("kind", flat=True)),
+        "submission_states": Counter(Submission.objects.values_list("state", flat=True)) + Counter(
+            {"forwarded": Submission.objects.filter(state=SubmissionState.ADOPTED, forwards__isnull=False).distinct().count()}),
+        "report_kinds": Counter(Report.objects.values_list("current_version__kind", flat=True)),
         "comments": Counter(Comment.objects.values_list("audience", flat=True)),
     }

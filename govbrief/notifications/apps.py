@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "govbrief.notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from . import subscribers  # noqa: F401 - registers the event subscribers
+        from .navigation import register
+
+        register()

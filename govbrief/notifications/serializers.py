@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from govbrief.core.serializers import IdListField
+
 from .models import Notification
 
 
@@ -16,25 +18,6 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     def get_is_read(self, obj) -> bool:
         return obj.read_at is not None
-
-
-class IdListField(serializers.ListField):
-    """A list of ids whose errors keep the index in the path (``ids[0]``), like every list in the API."""
-
-    def __init__(self, **kwargs):
-        super().__init__(child=serializers.IntegerField(min_value=1), **kwargs)
-
-    def run_child_validation(self, data):
-        values, errors = [], []
-        for item in data:
-            try:
-                values.append(self.child.run_validation(item))
-                errors.append([])
-            except serializers.ValidationError as exc:
-                errors.append(exc.detail)
-        if any(errors):
-            raise serializers.ValidationError(errors)
-        return values
 
 
 class MarkReadSerializer(serializers.Serializer):

@@ -1,12 +1,16 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .roles import sync_admin_roles
-from .selectors import unit_tree
+from govbrief import events
+from govbrief.core.admin import AuditedAdmin, ReadOnlyAdmin
+
 from .choices import Role
 from .models import DirectPointStatusChange, InformantRegistration, RoleAssignment, Unit, User
+from .permissions import units_administered_by
+from .roles import sync_admin_roles
 
 
 ADMIN_ROLES = {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
@@ -37,15 +41,8 @@ class RoleInline(admin.TabularInline):
         return formset
 
 
-def units_administered_by(user) -> list[int]:
-    """An office's administrator manages its own unit and the units below it (账户下发, SPEC §2)."""
-    if user.unit_id is None:
-        return []
-    return [u.pk for u, _depth in unit_tree(root=user.unit)]
-
-
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ["username", "name", "unit", "post", "is_active", "must_change_password"]
     list_filter = ["is_active", "role_assignments__role", "unit__level"]
     search_fields = ["username", "name", "unit__name"]
@@ -72,9 +69,29 @@ class UserAdmin(BaseUserAdmin):
                                   "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
+    event_prefix = "account"
+
+    def created_event_data(self, obj) -> dict:
+        return {"unit": obj.unit_id, "roles": []}  # the roles follow as their own event
+
     def save_related(self, request, form, formsets, change):
+        user = form.instance
+        before = sorted(user.role_assignments.values_list("role", flat=True)) if change else []
         super().save_related(request, form, formsets, change)
-        sync_admin_roles(form.instance)
+        sync_admin_roles(user)
+        after = sorted(user.role_assignments.values_list("role", flat=True))
+        if after != before:
+            events.record("account_roles_changed", actor=request.user, target=user,
+                          data={"before": before, "after": after})
+
+    def user_change_password(self, request, id, form_url=""):
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                from .services import account_password_changed
+
+                account_password_changed(user=User.objects.get(pk=id), by=request.user, by_admin=True)
+        return response
 
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "name", "unit", "password1", "password2")}),
@@ -92,13 +109,15 @@ class DirectPointHistoryInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin):
     list_display = ["name", "kind", "level", "parent", "is_direct_point", "is_active"]
     list_filter = ["kind", "level", "is_direct_point", "is_active"]
     search_fields = ["name", "short_name", "code"]
     autocomplete_fields = ["parent"]
     filter_horizontal = ["extra_report_targets"]
     inlines = [DirectPointHistoryInline]
+    readonly_fields = ["created_at"]
+    event_prefix = "unit"
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -119,9 +138,10 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(InformantRegistration)
-class InformantRegistrationAdmin(admin.ModelAdmin):
+class InformantRegistrationAdmin(ReadOnlyAdmin):
+    """Read-only: a registration is filed, approved and rejected only through its services, so
+    every step is on the audit log and the filer is told (seed 004's two approvals)."""
+
     list_display = ["unit", "informant_name", "leader_name", "state", "filed_at"]
     list_filter = ["state"]
     search_fields = ["informant_name", "leader_name", "unit__name"]
-    readonly_fields = ["state", "unit_approved_by", "unit_approved_at", "office_approved_by", "office_approved_at",
-                       "leader_account", "informant_account"]

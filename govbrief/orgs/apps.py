@@ -10,8 +10,13 @@ class OrgsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
+        from govbrief.core.registry import NavSection, register_nav
+
+        from . import events  # noqa: F401 - declares the event kinds of accounts and units
         from .lockout import on_logged_in, on_login_failed
         from .roles import ensure_role_groups
+
+        register_nav(NavSection("orgs", "orgs/_nav.html", order=50))
 
         user_login_failed.connect(on_login_failed, dispatch_uid="govbrief.orgs.lockout.failed")
         user_logged_in.connect(on_logged_in, dispatch_uid="govbrief.orgs.lockout.success")

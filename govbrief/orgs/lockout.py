@@ -11,7 +11,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import F
 from django.utils import timezone
 
-from govbrief.audit.services import audit_record
+from govbrief import events
 
 from .models import User
 
@@ -36,8 +36,7 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
         user.locked_until = timezone.now() + timedelta(minutes=settings.GOVBRIEF_LOCKOUT_MINUTES)
         user.failed_logins = 0
         user.save(update_fields=["locked_until", "failed_logins"])
-        audit_record(actor=None, action="account_locked", target=user,
-                     data={"username": username, "until": user.locked_until.isoformat()})
+        events.record("account_locked", actor=None, target=user, data={"until": user.locked_until.isoformat()})
 
 
 def on_logged_in(sender, user, request=None, **kwargs):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from .choices import Role, UnitKind, UnitLevel
+from .choices import UnitKind, UnitLevel
 from .models import Unit, User
 
 
@@ -67,24 +67,23 @@ def unit_tree(*, root: Unit | None = None) -> list[tuple[Unit, int]]:
 
 def registrations_for(*, user: User):
     from .models import InformantRegistration
+    from .permissions import registrations_rule
 
-    if user.unit_id is None:
-        return InformantRegistration.objects.none()
-    # The form holds personal data (home phone, party membership, résumé): only the person who filed
-    # it and the two approvers (the unit's head, the office above) read it.
-    visible = Q(filed_by=user)
-    if user.has_role(Role.PRINCIPAL):
-        visible |= Q(unit_id=user.unit_id)
-    if user.has_role(Role.SYSTEM_ADMIN, Role.CHIEF_EDITOR):
-        visible |= Q(unit__parent_id=user.unit_id)
-    return InformantRegistration.objects.filter(visible).select_related("unit")
+    return InformantRegistration.objects.filter(registrations_rule(user)).select_related("unit")
 
 
-def may_approve_for_unit(user: User, unit: Unit) -> bool:
-    return user.unit_id == unit.pk and user.has_role(Role.PRINCIPAL)
+def unit_get(*, pk: int) -> Unit:
+    """An active unit of the directory (the network is visible to everyone in it)."""
+    return Unit.objects.select_related("parent").get(pk=pk, is_active=True)
 
 
-def may_approve_for_office(user: User, unit: Unit) -> bool:
-    return unit.parent_id is not None and user.unit_id == unit.parent_id and user.has_role(
-        Role.SYSTEM_ADMIN, Role.CHIEF_EDITOR
-    )
+def unit_members(*, viewer: User, unit: Unit) -> list[User]:
+    """The unit's active people, with ``private_contacts`` set to whether ``viewer`` may see their
+    mobile numbers (orgs.permissions.may_see_private_contacts)."""
+    from .permissions import may_see_private_contacts
+
+    private = may_see_private_contacts(viewer, unit)
+    members = list(User.objects.filter(unit=unit, is_active=True).prefetch_related("role_assignments").order_by("id"))
+    for member in members:
+        member.private_contacts = private
+    return members

@@ -7,14 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govbrief.audit.services import audit_record
+from govbrief import events
 from govbrief.core.errors import ActionNotAllowed, TransitionError
-from govbrief.notifications.services import notify_on_commit
 
 from .choices import RegistrationState, Role
 from .models import DirectPointStatusChange, InformantRegistration, RoleAssignment, Unit, User
+from .permissions import may_approve_for_office, may_approve_for_unit, may_decide_registration
 from .roles import sync_admin_roles
-from .selectors import may_approve_for_office, may_approve_for_unit, users_with_role
 
 
 def initial_password() -> str:
@@ -39,7 +38,7 @@ def account_create(
         user.save()
         RoleAssignment.objects.bulk_create([RoleAssignment(user=user, role=r) for r in roles])
         sync_admin_roles(user)
-        audit_record(actor=created_by, action="account_created", target=user, data={"unit": unit.pk, "roles": list(roles)})
+        events.record("account_created", actor=created_by, target=user, data={"unit": unit.pk, "roles": list(roles)})
     return user, pwd
 
 
@@ -53,7 +52,8 @@ def unit_set_direct_point(*, unit: Unit, is_direct_point: bool, changed_by: User
         DirectPointStatusChange.objects.create(
             unit=unit, is_direct_point=is_direct_point, reason=reason, changed_by=changed_by
         )
-        audit_record(actor=changed_by, action="direct_point_changed", target=unit, data={"is_direct_point": is_direct_point, "reason": reason})
+        events.record("direct_point_changed", actor=changed_by, target=unit,
+                      data={"is_direct_point": is_direct_point, "reason": reason})
     return unit
 
 
@@ -73,13 +73,7 @@ def registration_file(*, filed_by: User, **fields) -> InformantRegistration:
         reg = InformantRegistration(unit=filed_by.unit, filed_by=filed_by, **fields)
         reg.full_clean()
         reg.save()
-        audit_record(actor=filed_by, action="registration_filed", target=reg)
-        notify_on_commit(
-            recipients=users_with_role(unit=reg.unit, roles=[Role.PRINCIPAL]),
-            verb="registration",
-            message=_("Informant registration of %(name)s awaits your approval.") % {"name": reg.informant_name},
-            url=f"/units/registrations/{reg.pk}/",
-        )
+        events.record("registration_filed", actor=filed_by, target=reg)
     return reg
 
 
@@ -97,13 +91,7 @@ def registration_unit_approve(*, registration: InformantRegistration, user: User
         reg.state = RegistrationState.UNIT_APPROVED
         reg.unit_opinion, reg.unit_approved_by, reg.unit_approved_at = opinion or _("Agreed"), user, timezone.now()
         reg.save()
-        audit_record(actor=user, action="registration_unit_approved", target=reg)
-        notify_on_commit(
-            recipients=users_with_role(unit=reg.unit.parent, roles=[Role.SYSTEM_ADMIN, Role.CHIEF_EDITOR]),
-            verb="registration",
-            message=_("%(unit)s registered informant %(name)s; please review.") % {"unit": reg.unit, "name": reg.informant_name},
-            url=f"/units/registrations/{reg.pk}/",
-        )
+        events.record("registration_unit_approved", actor=user, target=reg, note=reg.unit_opinion)
     return reg
 
 
@@ -128,14 +116,8 @@ def registration_office_approve(*, registration: InformantRegistration, user: Us
             office_phone=reg.informant_office_phone, email=reg.informant_email,
         )
         reg.save()
-        audit_record(actor=user, action="registration_approved", target=reg)
-        notify_on_commit(
-            recipients=[reg.filed_by],
-            verb="registration",
-            message=_("The registration of %(name)s was approved; accounts %(a)s and %(b)s were created.")
-            % {"name": reg.informant_name, "a": reg.leader_account.username, "b": reg.informant_account.username},
-            url=f"/units/registrations/{reg.pk}/",
-        )
+        events.record("registration_approved", actor=user, target=reg, note=reg.office_opinion,
+                      data={"leader_account": reg.leader_account.pk, "informant_account": reg.informant_account.pk})
     reg.initial_passwords = {reg.leader_account.username: _pw1, reg.informant_account.username: _pw2}
     return reg
 
@@ -143,10 +125,7 @@ def registration_office_approve(*, registration: InformantRegistration, user: Us
 def registration_reject(*, registration: InformantRegistration, user: User, opinion: str) -> InformantRegistration:
     with transaction.atomic():
         reg = _lock(registration)
-        allowed = (reg.state == RegistrationState.SUBMITTED and may_approve_for_unit(user, reg.unit)) or (
-            reg.state == RegistrationState.UNIT_APPROVED and may_approve_for_office(user, reg.unit)
-        )
-        if not allowed:
+        if not may_decide_registration(user, reg):
             raise ActionNotAllowed(_("You may not reject this registration now."))
         if not opinion.strip():
             raise TransitionError({"opinion": [_("Give a reason for the rejection.")]})
@@ -156,8 +135,15 @@ def registration_reject(*, registration: InformantRegistration, user: User, opin
             reg.office_opinion, reg.office_approved_by, reg.office_approved_at = opinion, user, timezone.now()
         reg.state = RegistrationState.REJECTED
         reg.save()
-        audit_record(actor=user, action="registration_rejected", target=reg, data={"opinion": opinion})
-        notify_on_commit(recipients=[reg.filed_by], verb="registration",
-                         message=_("The registration of %(name)s was rejected: %(why)s") % {"name": reg.informant_name, "why": opinion},
-                         url=f"/units/registrations/{reg.pk}/")
+        events.record("registration_rejected", actor=user, target=reg, note=opinion)
     return reg
+
+
+def account_password_changed(*, user: User, by: User, by_admin: bool = False) -> None:
+    """Record a password change (the form has set it): an initial password handed down by the office
+    above is thereby replaced (SPEC §2), and the change reaches the audit log (SPEC §9)."""
+    with transaction.atomic():
+        if user.must_change_password and not by_admin:
+            user.must_change_password = False
+            user.save(update_fields=["must_change_password"])
+        events.record("password_changed", actor=by, target=user, data={"by_admin": by_admin})

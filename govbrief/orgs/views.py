@@ -1,5 +1,10 @@
+from django import forms
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.urls import reverse_lazy
+from django.utils import timezone
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +15,7 @@ from . import selectors, services
 from .choices import RegistrationState, UnitKind, UnitLevel
 from .forms import OpinionForm, RegistrationForm
 from .models import Unit, User
+from .permissions import may_decide_registration
 
 
 @login_required
@@ -28,12 +34,13 @@ def unit_directory(request):
 
 @login_required
 def unit_detail(request, pk):
-    unit = Unit.objects.select_related("parent").filter(pk=pk, is_active=True).first()
-    if unit is None:
-        raise Http404
+    try:
+        unit = selectors.unit_get(pk=pk)
+    except Unit.DoesNotExist as exc:
+        raise Http404 from exc
     return render(request, "orgs/unit_detail.html", {
         "unit": unit,
-        "members": User.objects.filter(unit=unit, is_active=True).prefetch_related("role_assignments").order_by("id"),
+        "members": selectors.unit_members(viewer=request.user, unit=unit),
         "targets": selectors.report_targets_for(unit=unit),
         "children": unit.children.filter(is_active=True),
         "history": unit.direct_point_history.select_related("changed_by")[:20],
@@ -83,7 +90,39 @@ def registration_detail(request, pk):
                     messages.success(request, _("Account %(u)s created with initial password %(p)s — hand it over; it must be changed at first login.")
                                      % {"u": username, "p": password})
         return redirect("orgs:registration", pk=reg.pk)
-    may_decide = (reg.state == RegistrationState.SUBMITTED and selectors.may_approve_for_unit(request.user, reg.unit)) or (
-        reg.state == RegistrationState.UNIT_APPROVED and selectors.may_approve_for_office(request.user, reg.unit))
+    may_decide = may_decide_registration(request.user, reg)
     return render(request, "orgs/registration_detail.html", {"reg": reg, "form": form, "may_decide": may_decide,
                                                              "sections": RegistrationForm(instance=reg).sections()})
+
+
+# ---------------------------------------------------------------- accounts (SPEC §2, §9)
+
+
+class LockoutAwareAuthenticationForm(AuthenticationForm):
+    """Tells a locked-out person why the right password does not work, and until when."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        locked = User.objects.filter(username=username, locked_until__gt=timezone.now()).values_list(
+            "locked_until", flat=True).first() if username else None
+        if locked:
+            raise forms.ValidationError(
+                _("Too many failed logins: this account is locked until %(time)s. Ask your administrator if you "
+                  "need it sooner.") % {"time": timezone.localtime(locked).strftime("%H:%M")}, code="locked")
+        return super().clean()
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+    authentication_form = LockoutAwareAuthenticationForm
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    success_url = reverse_lazy("dashboard")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.account_password_changed(user=form.user, by=form.user)
+        messages.success(self.request, _("Your password was changed."))
+        return response

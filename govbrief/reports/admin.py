@@ -7,8 +7,8 @@ from .models import Adoption, Report, ReportEvent, ReportVersion, Submission
 
 @admin.register(Report)
 class ReportAdmin(ReadOnlyAdmin):
-    list_display = ["id", "title", "unit", "kind", "state", "updated_at"]
-    list_filter = ["state", "kind", "urgency"]
+    list_display = ["id", "title", "unit", "state", "updated_at"]
+    list_filter = ["state", "current_version__kind", "current_version__urgency"]
     search_fields = ["current_version__title", "unit__name"]
     list_select_related = ["unit", "current_version"]
 
@@ -28,7 +28,8 @@ class SubmissionAdmin(ReadOnlyAdmin):
 
 @admin.register(Adoption)
 class AdoptionAdmin(ReadOnlyAdmin):
-    list_display = ["submission", "office", "publication", "mode", "adopted_at"]
+    list_display = ["submission", "publication", "mode", "adopted_at"]
+    list_select_related = ["submission__to_unit"]
 
 
 @admin.register(ReportEvent)

@@ -6,9 +6,7 @@ every write is a service call, whose refusals core.api turns into JSON (403 for 
 
 from __future__ import annotations
 
-import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -19,30 +17,31 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
+from govbrief.core.serializers import ErrorSerializer, error_responses as _responses
+from govbrief.orgs.choices import SCREENING_ROLES
 
-from . import permissions, selectors, services
-from .choices import ReportKind, ReportState, SubmissionState
+from . import selectors, services
 from .docx_import import import_docx
-from .models import Attachment, Report, Submission
+from .filters import InboxFilterSet, ReportFilter, SubmissionFilter
+from .models import Attachment, Report
 from .serializers import (
     AdoptSerializer,
     AssignSerializer,
-    BulkResultSerializer,
-    BulkSerializer,
-    QueueCountsSerializer,
-    SubmissionCommentSerializer,
     AttachmentSerializer,
     AttachmentUploadSerializer,
+    BulkResultSerializer,
+    BulkSerializer,
     CommentSerializer,
     DocxImportSerializer,
     EditLockSerializer,
-    ErrorSerializer,
     ForwardSerializer,
     InboxItemSerializer,
-    InboxQuerySerializer,
     NoteSerializer,
+    QueueCountsSerializer,
     ReportCreateSerializer,
     ReportDetailSerializer,
     ReportListSerializer,
@@ -50,17 +49,10 @@ from .serializers import (
     ResubmitSerializer,
     ReturnSerializer,
     SubmissionBriefSerializer,
+    SubmissionCommentSerializer,
     SubmissionDetailSerializer,
     SubmitSerializer,
 )
-
-
-def _responses(ok, status_code: int = 200, *errors: int) -> dict:
-    """The success body plus core.api's error body for the usual refusals."""
-    out = {status_code: ok}
-    for code in errors or (400, 403, 404):
-        out[code] = ErrorSerializer
-    return out
 
 
 def _valid(serializer_class, data, **kwargs) -> dict:
@@ -69,43 +61,36 @@ def _valid(serializer_class, data, **kwargs) -> dict:
     return serializer.validated_data
 
 
+class ScreeningRole(BasePermission):
+    """The desk's endpoints are for the editors of a receiving office (SPEC §1); anyone else gets
+    403, not an empty office list."""
+
+    message = _("Only the editors of a receiving office have an inbox.")
+
+    def has_permission(self, request, view):
+        user = request.user
+        return user.is_authenticated and user.unit_id is not None and user.has_role(*SCREENING_ROLES)
+
+
+DESK_PERMISSIONS = [*api_settings.DEFAULT_PERMISSION_CLASSES, ScreeningRole]
+
+
+class ReportOrdering(OrderingFilter):
+    """``urgency`` sorts most urgent first (URGENCY_RANK), not alphabetically by code; ``kind`` by the
+    particulars of the text the user reads."""
+
+    ALIASES = {"urgency": "urgency_rank", "kind": "shown_kind"}
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view) or []
+        out = []
+        for term in ordering:
+            desc, name = term.startswith("-"), term.lstrip("-")
+            out.append(("-" if desc else "") + self.ALIASES.get(name, name))
+        return out
+
+
 # ---------------------------------------------------------------- reports
-
-
-class ReportFilter(django_filters.FilterSet):
-    state = django_filters.ChoiceFilter(choices=ReportState.choices)
-    kind = django_filters.ChoiceFilter(choices=ReportKind.choices)
-    unit = django_filters.NumberFilter(field_name="unit_id")
-    q = django_filters.CharFilter(method="filter_q", label="q")
-
-    class Meta:
-        model = Report
-        fields = ["state", "kind", "unit"]
-
-    def filter_q(self, queryset, name, value):
-        """Search the text the user may read: the unit's own current text, or what reached the office."""
-        value = value.strip()
-        if not value:
-            return queryset
-        user = self.request.user
-        own = Q(unit_id=user.unit_id) & (Q(current_version__title__icontains=value)
-                                          | Q(current_version__keywords__icontains=value))
-        reached = selectors.submissions_visible_to(user=user).filter(report=OuterRef("pk")).filter(
-            Q(version__title__icontains=value) | Q(version__keywords__icontains=value))
-        return queryset.filter(own | Exists(reached))
-
-
-class SubmissionFilter(django_filters.FilterSet):
-    """Plain id filters: they never reveal whether an object the user may not see exists."""
-
-    state = django_filters.ChoiceFilter(choices=SubmissionState.choices)
-    report = django_filters.NumberFilter(field_name="report_id")
-    from_unit = django_filters.NumberFilter(field_name="from_unit_id")
-    to_unit = django_filters.NumberFilter(field_name="to_unit_id")
-
-    class Meta:
-        model = Submission
-        fields = ["state", "report", "from_unit", "to_unit"]
 
 
 ATTACHMENT_PK = OpenApiParameter("attachment_pk", int, OpenApiParameter.PATH, description="Attachment id.")
@@ -119,7 +104,7 @@ NO_FILTERS = {"filter_backends": [], "pagination_class": None}
                            responses=_responses(ReportDetailSerializer, 200, 404)),
 )
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, ReportOrdering]
     filterset_class = ReportFilter
     ordering_fields = ["updated_at", "created_at", "state", "kind", "urgency", "id"]
     ordering = ["-updated_at", "-id"]
@@ -132,7 +117,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             "unit", "author", "current_version", "current_version__unit", "current_version__created_by",
             "current_version__signed_by",
         )
-        return selectors.annotate_shown_text(user=self.request.user, queryset=qs) if self.action == "list" else qs
+        return selectors.annotate_shown_text(user=self.request.user, queryset=qs)
 
     def get_serializer_class(self):
         return ReportListSerializer if self.action == "list" else ReportDetailSerializer
@@ -163,15 +148,13 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(methods=["DELETE"], summary="Release the edit lock", request=None, responses={204: None})
     @action(detail=True, methods=["post", "delete"], url_path="lock", url_name="lock", **NO_FILTERS)
     def lock(self, request, pk=None):
-        from govbrief.locks.services import lock_acquire, lock_release
+        from govbrief.locks.services import lock_release
 
         report = self.get_object()
         if request.method == "DELETE":
             lock_release(target=report, user=request.user)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        if not permissions.report_actions(request.user, report)["edit"]:
-            raise exceptions.PermissionDenied(_("You may not edit this report."))
-        return Response(EditLockSerializer(lock_acquire(target=report, user=request.user)).data)
+        return Response(EditLockSerializer(services.report_lock_take(report=report, user=request.user)).data)
 
     @extend_schema(summary="Break someone else's edit lock (the unit's signer)", request=None,
                    responses=_responses(ReportDetailSerializer))
@@ -307,14 +290,14 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     ordering = ["-submitted_at", "-id"]
 
     def get_queryset(self):
-        qs = selectors.submissions_visible_to(user=self.request.user).select_related(
+        qs = selectors.with_forwarded(selectors.submissions_visible_to(user=self.request.user)).select_related(
             "report", "report__unit", "version", "from_unit", "to_unit", "submitted_by", "decided_by",
         )
         if self.action == "list":
-            return qs.select_related("adoption__office", "adoption__adopted_by")
+            return qs.select_related("adoption__adopted_by")
         return qs.select_related(
             "report__author", "report__current_version", "version__unit", "version__created_by",
-            "version__signed_by", "adoption__office", "adoption__adopted_by",
+            "version__signed_by", "adoption__adopted_by",
         )
 
     def get_serializer_class(self):
@@ -330,29 +313,27 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         submission = selectors.submission_get(user=self.request.user, pk=submission.pk)
         return Response(SubmissionDetailSerializer(submission, context=self.get_serializer_context()).data)
 
-    @extend_schema(summary="The office's inbox", parameters=[InboxQuerySerializer],
-                   responses=InboxItemSerializer(many=True))
-    @action(detail=False, methods=["get"], url_path="inbox", url_name="inbox", filter_backends=[])
+    @extend_schema(summary="The office's inbox", responses=_responses(InboxItemSerializer(many=True), 200, 400, 403))
+    @action(detail=False, methods=["get"], url_path="inbox", url_name="inbox", filter_backends=[DjangoFilterBackend],
+            filterset_class=InboxFilterSet, permission_classes=DESK_PERMISSIONS)
     def inbox(self, request):
-        query = InboxQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        qs = selectors.inbox_for(user=request.user, filters=query.to_filters()).select_related(
-            "adoption__office", "adoption__adopted_by"
-        )
+        qs = self.filter_queryset(selectors.inbox_for(user=request.user).select_related("adoption__adopted_by"))
         page = self.paginate_queryset(qs)
         serializer = InboxItemSerializer(page, many=True, context=self.get_serializer_context())
         return self.get_paginated_response(serializer.data)
 
     # -------------------------------------------------------- the editor's desk
 
-    @extend_schema(summary="Live counts of the work queues", responses=QueueCountsSerializer)
-    @action(detail=False, methods=["get"], url_path="queues", url_name="queues", **NO_FILTERS)
+    @extend_schema(summary="Live counts of the work queues", responses=_responses(QueueCountsSerializer, 200, 403))
+    @action(detail=False, methods=["get"], url_path="queues", url_name="queues",
+            permission_classes=DESK_PERMISSIONS, **NO_FILTERS)
     def queues(self, request):
         return Response(selectors.queue_counts(user=request.user))
 
     @extend_schema(summary="Apply one action to many items", request=BulkSerializer,
-                   responses=_responses(BulkResultSerializer(many=True), 200, 400))
-    @action(detail=False, methods=["post"], url_path="bulk", url_name="bulk", **NO_FILTERS)
+                   responses=_responses(BulkResultSerializer(many=True), 200, 400, 403))
+    @action(detail=False, methods=["post"], url_path="bulk", url_name="bulk",
+            permission_classes=DESK_PERMISSIONS, **NO_FILTERS)
     def bulk(self, request):
         """Each item goes through the same service as the single action, in its own transaction;
         the answer lists every item as done or refused with the reason."""

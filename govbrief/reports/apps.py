@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "govbrief.reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from . import events, visibility  # noqa: F401 - declares the event kinds and visibility rules
+        from .navigation import register
+
+        register()

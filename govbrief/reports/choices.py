@@ -25,6 +25,15 @@ class Urgency(models.TextChoices):
 URGENCY_RANK = {Urgency.EXTRA_URGENT: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
 
 
+def urgency_rank(field: str):
+    """An expression ranking ``field`` by URGENCY_RANK, most urgent first: sorting on the codes
+    themselves would be alphabetical ("extra" < "routine" < "urgent")."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    return Case(*(When(**{field: code}, then=Value(rank)) for code, rank in URGENCY_RANK.items()),
+                default=Value(len(URGENCY_RANK)), output_field=IntegerField())
+
+
 class Distribution(models.TextChoices):
     PUBLIC = "public", _("Public")
     INTERNAL = "internal", _("Internal")
@@ -45,7 +54,8 @@ class SubmissionState(models.TextChoices):
     ADOPTED = "adopted", _("Adopted")
     ARCHIVED = "archived", _("Kept for reference")
     RETURNED = "returned", _("Returned")
-    FORWARDED = "forwarded", _("Adopted and forwarded")
+    # "Adopted and forwarded" is not a state: it is an adopted submission with forwards
+    # (Submission.is_forwarded), so readers never test two states for one fact.
 
 
 class CommentAudience(models.TextChoices):
@@ -103,7 +113,7 @@ SUBMISSION_TRANSITIONS: dict[str, frozenset[str]] = {
     "adopt": frozenset({SubmissionState.SUBMITTED}),
     "archive": frozenset({SubmissionState.SUBMITTED}),
     "return": frozenset({SubmissionState.SUBMITTED}),
-    "forward": frozenset({SubmissionState.ADOPTED, SubmissionState.FORWARDED}),
+    "forward": frozenset({SubmissionState.ADOPTED}),
     "resubmit": frozenset({SubmissionState.RETURNED}),
     "assign": frozenset({SubmissionState.SUBMITTED}),
 }

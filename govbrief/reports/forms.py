@@ -5,7 +5,7 @@ from govbrief.orgs.models import Unit
 
 from .uploads import check_upload
 
-from .choices import AdoptionMode, CommentAudience, Distribution, Publication, Queue, ReportKind, SubmissionState, Urgency
+from .choices import AdoptionMode, CommentAudience, Distribution, Publication, ReportKind, Urgency
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -56,27 +56,6 @@ class DocxImportForm(forms.Form):
         if not f.name.lower().endswith(".docx"):
             raise forms.ValidationError(_("Choose a .docx file (in WPS: save as Word 2007 format)."))
         return f
-
-
-class InboxFilterForm(forms.Form):
-    queue = forms.ChoiceField(label=_("Queue"), choices=[("", _("All"))] + Queue.choices, required=False,
-                              widget=forms.HiddenInput)
-    q = forms.CharField(label=_("Search"), required=False)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds"))] + ReportKind.choices, required=False)
-    state = forms.ChoiceField(label=_("State"), choices=[("", _("All states"))] + SubmissionState.choices, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    sort = forms.ChoiceField(
-        label=_("Sort"), required=False,
-        choices=[("urgency", _("Most urgent first")), ("-submitted_at", _("Newest first")),
-                 ("submitted_at", _("Oldest first")), ("unit", _("By unit"))],
-    )
-
-    def __init__(self, *args, office=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if office is not None:
-            self.fields["unit"].queryset = Unit.objects.filter(sent_submissions__to_unit=office).distinct().order_by("sort_order", "id")
 
 
 class AdoptForm(forms.Form):

@@ -9,6 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from govbrief.core.visibility import RestrictedQuerySet
+from govbrief.events.models import TimelineEntry
+
 from .choices import (
     AdoptionMode,
     CommentAudience,
@@ -30,11 +33,8 @@ class Report(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_reports", verbose_name=_("author")
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=ReportKind.choices, default=ReportKind.NEWS)
-    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
-    distribution = models.CharField(
-        _("distribution scope"), max_length=12, choices=Distribution.choices, default=Distribution.INTERNAL
-    )
+    # Kind, urgency and distribution scope are signed with the text, so they live on the version only:
+    # an office reads them from the version that reached it, the unit from its current version.
     contact_name = models.CharField(_("contact person"), max_length=50)
     contact_phone = models.CharField(_("contact phone"), max_length=40)
     state = models.CharField(_("state"), max_length=12, choices=ReportState.choices, default=ReportState.DRAFT)
@@ -43,6 +43,8 @@ class Report(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("report")
@@ -87,6 +89,8 @@ class ReportVersion(models.Model):
     )
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     content_hash = models.CharField(_("content hash"), max_length=64, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("report version")
@@ -142,6 +146,8 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
@@ -178,6 +184,8 @@ class Submission(models.Model):
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     first_opened_at = models.DateTimeField(_("first opened at"), null=True, blank=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
@@ -194,16 +202,36 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return f"{self.report_id} → {self.to_unit_id}"
 
+    @property
+    def is_forwarded(self) -> bool:
+        """Adopted and sent on further up: derived from the forwards, never stored. Lists annotate
+        ``has_forwards`` (selectors.with_forwarded) so this costs no query per row."""
+        if self.state != SubmissionState.ADOPTED:
+            return False
+        annotated = getattr(self, "has_forwards", None)
+        return annotated if annotated is not None else self.forwards.exists()
+
+    @property
+    def status_code(self) -> str:
+        """The state as lists show it (a badge's class): "forwarded" for an adopted item sent on."""
+        return "forwarded" if self.is_forwarded else self.state
+
+    @property
+    def status_label(self) -> str:
+        if self.is_forwarded:
+            return str(_("Adopted and forwarded"))
+        return self.get_state_display()
+
     def get_absolute_url(self) -> str:
         return reverse("reports:submission", args=[self.pk])
 
 
 class Adoption(models.Model):
     """The receiving office's decision to use a report (采用). Bulletins, when they exist,
-    hang their items off this row; scoring reads it."""
+    hang their items off this row; scoring reads it. The adopting office is the submission's
+    ``to_unit``; ``level`` keeps the office's level at the time, which scoring prices."""
 
     submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="adoption", verbose_name=_("submission"))
-    office = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="adoptions", verbose_name=_("office"))
     level = models.CharField(_("level"), max_length=20)
     publication = models.CharField(_("publication"), max_length=20, choices=Publication.choices, default=Publication.GENERAL)
     mode = models.CharField(_("how adopted"), max_length=10, choices=AdoptionMode.choices, default=AdoptionMode.AS_IS)
@@ -217,21 +245,16 @@ class Adoption(models.Model):
         ordering = ["-adopted_at"]
 
 
-class ReportEvent(models.Model):
-    """One line of a report's timeline: who did what, when, from which state to which."""
+class ReportEvent(TimelineEntry):
+    """One line of a report's timeline: who did what, when, from which state to which. Written
+    only by the event layer (``govbrief.events.record``), from the kinds in ``reports/events.py``;
+    ``data`` holds ids and codes, never names."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events", verbose_name=_("report"))
     submission = models.ForeignKey(
         Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="events", verbose_name=_("submission")
     )
     action = models.CharField(_("action"), max_length=30, choices=EventAction.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
-    actor_unit = models.ForeignKey("orgs.Unit", null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
-    from_state = models.CharField(_("from state"), max_length=12, blank=True)
-    to_state = models.CharField(_("to state"), max_length=12, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
         verbose_name = _("report event")
@@ -261,6 +284,8 @@ class Comment(models.Model):
     body = models.TextField(_("text"))
     mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("mentioned"))
     created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("comment")

@@ -1,43 +1,41 @@
-"""Reads. Every list of reports or submissions a user sees comes through the visibility
-selectors here (SPEC §9); views never filter for access themselves."""
+"""Reads. Every list of reports or submissions a user sees comes through the visibility rules
+(reports/visibility.py, via ``objects.restrict(user)``); views never filter for access themselves."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import IntegerField
 
-from .choices import CommentAudience, Queue, ReportState, SubmissionState
-from .models import Comment, Report, ReportEvent, ReportVersion, SavedFilter, Submission, SubmissionRead
+from govbrief.orgs.models import User
+
+from .choices import Queue, ReportState, SubmissionState, urgency_rank
+from .models import Attachment, Comment, Report, ReportEvent, ReportVersion, SavedFilter, Submission, SubmissionRead
 
 
 def reports_visible_to(*, user) -> QuerySet[Report]:
-    """A unit sees its own reports and those submitted to it, or sent on by it (forwarded through it)."""
-    if not user.is_authenticated:
-        return Report.objects.none()
-    if user.is_superuser:
-        return Report.objects.all()
-    if user.unit_id is None:
-        return Report.objects.none()
-    routed = Submission.objects.filter(report=OuterRef("pk")).filter(
-        Q(to_unit_id=user.unit_id) | Q(from_unit_id=user.unit_id)
-    )
-    return Report.objects.filter(Q(unit_id=user.unit_id) | Exists(routed))
+    return Report.objects.restrict(user)
 
 
 def submissions_visible_to(*, user) -> QuerySet[Submission]:
-    """The originating unit sees every submission of its report, wherever up the chain it went;
-    any other unit sees the submissions it sent or received."""
-    if not user.is_authenticated:
-        return Submission.objects.none()
-    if user.is_superuser:
-        return Submission.objects.all()
-    if user.unit_id is None:
-        return Submission.objects.none()
-    return Submission.objects.filter(
-        Q(report__unit_id=user.unit_id) | Q(to_unit_id=user.unit_id) | Q(from_unit_id=user.unit_id)
-    )
+    return Submission.objects.restrict(user)
+
+
+def versions_visible_to(*, user, report: Report | None = None) -> QuerySet[ReportVersion]:
+    """The one answer to "which texts may this person read" (SPEC §9)."""
+    if report is None:
+        return ReportVersion.objects.restrict(user)
+    return ReportVersion.objects.restrict(user, report_id=report.pk).filter(report=report)
+
+
+def comments_visible_to(*, user) -> QuerySet[Comment]:
+    return Comment.objects.restrict(user)
+
+
+def with_forwarded(qs: QuerySet[Submission]) -> QuerySet[Submission]:
+    """``has_forwards`` for Submission.is_forwarded, so a list costs no query per row."""
+    return qs.annotate(has_forwards=Exists(Submission.objects.filter(parent=OuterRef("pk"))))
 
 
 def report_get(*, user, pk: int) -> Report:
@@ -47,22 +45,10 @@ def report_get(*, user, pk: int) -> Report:
 
 
 def submission_get(*, user, pk: int) -> Submission:
-    return submissions_visible_to(user=user).select_related(
+    return with_forwarded(submissions_visible_to(user=user)).select_related(
         "report", "report__unit", "report__author", "version", "version__signed_by", "from_unit", "to_unit",
         "submitted_by", "decided_by", "adoption", "adoption__adopted_by", "parent",
     ).get(pk=pk)
-
-
-@dataclass
-class InboxFilters:
-    queue: str = ""
-    unit: int | None = None
-    kind: str = ""
-    state: str = ""
-    date_from: date | None = None
-    date_to: date | None = None
-    q: str = ""
-    sort: str = "urgency"
 
 
 INBOX_SORTS = {
@@ -74,17 +60,13 @@ INBOX_SORTS = {
 }
 
 
-def _with_list_relations(qs: QuerySet[Submission]) -> QuerySet[Submission]:
-    return qs.select_related("report", "report__unit", "version", "from_unit", "to_unit", "assignee")
-
-
 def overdue_cutoff_for(office) -> datetime:
     from govbrief.core.calendar import overdue_cutoff
 
     return overdue_cutoff(days=office.screening_days if office is not None else 1)
 
 
-def _queue_q(queue: str, user, cutoff) -> Q:
+def queue_q(queue: str, user, cutoff) -> Q:
     """The editor's work queues (SPEC §3.4, the desk): one definition for the lists and the counts."""
     open_ = Q(state=SubmissionState.SUBMITTED)
     return {
@@ -102,45 +84,44 @@ def queue_counts(*, user) -> dict[str, int]:
         return {q: 0 for q in Queue.values}
     cutoff = overdue_cutoff_for(user.unit)
     qs = submissions_visible_to(user=user).filter(to_unit_id=user.unit_id)
-    return qs.aggregate(**{q: Count("pk", filter=_queue_q(q, user, cutoff)) for q in Queue.values})
+    return qs.aggregate(**{q: Count("pk", filter=queue_q(q, user, cutoff)) for q in Queue.values})
 
 
-def inbox_for(*, user, filters: InboxFilters | None = None) -> QuerySet[Submission]:
-    """The receiving office's inbox: submissions addressed to the user's unit."""
-    from django.db.models import Case, IntegerField, Value, When
-
-    filters = filters or InboxFilters()
+def inbox_for(*, user) -> QuerySet[Submission]:
+    """The receiving office's inbox: submissions addressed to the user's unit, with the flags a
+    list shows. Filters and sorting are reports.filters.InboxFilterSet's (pages and API alike)."""
     qs = submissions_visible_to(user=user).filter(to_unit_id=user.unit_id)
-    cutoff = overdue_cutoff_for(user.unit) if user.unit_id else None
-    if filters.queue:
-        qs = qs.filter(_queue_q(filters.queue, user, cutoff))
-    if filters.unit:
-        qs = qs.filter(Q(from_unit_id=filters.unit) | Q(report__unit_id=filters.unit))
-    if filters.kind:
-        qs = qs.filter(version__kind=filters.kind)
-    if filters.state:
-        qs = qs.filter(state=filters.state)
-    if filters.date_from:
-        qs = qs.filter(submitted_at__date__gte=filters.date_from)
-    if filters.date_to:
-        qs = qs.filter(submitted_at__date__lte=filters.date_to)
-    if filters.q:
-        qs = qs.filter(Q(version__title__icontains=filters.q) | Q(version__keywords__icontains=filters.q))
     # 多头报送 (SPEC §3.5): flag an item that reached this office by more than one route.
     other_route = Submission.objects.filter(report=OuterRef("report"), to_unit=OuterRef("to_unit")).exclude(pk=OuterRef("pk"))
     read_by_me = SubmissionRead.objects.filter(submission=OuterRef("pk"), user_id=user.pk)
-    qs = qs.annotate(
+    qs = with_forwarded(qs).annotate(
         has_other_route=Exists(other_route),
         is_read=Exists(read_by_me),
         is_closed=Case(When(state=SubmissionState.SUBMITTED, then=Value(0)), default=Value(1), output_field=IntegerField()),
-        urgency_rank=Case(
-            When(version__urgency="extra", then=Value(0)),
-            When(version__urgency="urgent", then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        ),
+        urgency_rank=urgency_rank("version__urgency"),
     )
-    return _with_list_relations(qs).order_by(*INBOX_SORTS.get(filters.sort, INBOX_SORTS["-submitted_at"]))
+    return qs.select_related("report", "report__unit", "version", "from_unit", "to_unit", "assignee").order_by(
+        *INBOX_SORTS["urgency"])
+
+
+SHOWN_FIELDS = ("pk", "title", "number", "kind", "urgency", "distribution")
+
+
+def annotate_shown_text(*, user, queryset: QuerySet[Report]) -> QuerySet[Report]:
+    """``shown_<field>`` of the text this user reads of each report — the unit's current version
+    for its own reports, for an office the newest version it may read (versions_visible_to) — so
+    lists and the API never show another unit's unsigned draft. The visibility subquery does not
+    depend on the row, so both databases compute it once per query."""
+    own = Q(pk__isnull=False) if user.is_superuser else Q(unit_id=user.unit_id)
+    newest = versions_visible_to(user=user).filter(report=OuterRef("pk")).order_by("-number")
+    qs = queryset.annotate(**{
+        f"shown_{'version_id' if field == 'pk' else field}": Case(
+            When(own, then=F(f"current_version__{'id' if field == 'pk' else field}")),
+            default=Subquery(newest.values(field)[:1]),
+        )
+        for field in SHOWN_FIELDS
+    })
+    return qs.annotate(urgency_rank=urgency_rank("shown_urgency"))
 
 
 def reports_of_unit(*, user, state: str = "", q: str = "", kind: str = "") -> QuerySet[Report]:
@@ -148,10 +129,10 @@ def reports_of_unit(*, user, state: str = "", q: str = "", kind: str = "") -> Qu
     if state:
         qs = qs.filter(state=state)
     if kind:
-        qs = qs.filter(kind=kind)
+        qs = qs.filter(current_version__kind=kind)
     if q:
         qs = qs.filter(Q(current_version__title__icontains=q) | Q(current_version__keywords__icontains=q))
-    adopted = Submission.objects.filter(report=OuterRef("pk"), state__in=[SubmissionState.ADOPTED, SubmissionState.FORWARDED])
+    adopted = Submission.objects.filter(report=OuterRef("pk"), state=SubmissionState.ADOPTED)
     returned = Submission.objects.filter(report=OuterRef("pk"), state=SubmissionState.RETURNED)
     return (
         qs.select_related("unit", "author", "current_version")
@@ -162,6 +143,9 @@ def reports_of_unit(*, user, state: str = "", q: str = "", kind: str = "") -> Qu
 
 def _is_origin(user, report: Report) -> bool:
     return user.is_superuser or (user.unit_id is not None and user.unit_id == report.unit_id)
+
+
+DESK_ACTIONS = ("assigned", "released", "lock_broken")
 
 
 def report_timeline(*, user, report: Report) -> QuerySet[ReportEvent]:
@@ -176,58 +160,20 @@ def report_timeline(*, user, report: Report) -> QuerySet[ReportEvent]:
     return events.exclude(Q(action__in=DESK_ACTIONS) & ~Q(submission__to_unit_id=user.unit_id))
 
 
-DESK_ACTIONS = ("assigned", "released", "lock_broken")
-
-
-def attachment_get(*, user, pk: int):
-    """An attachment, reached only through a version this user may see."""
-    from .models import Attachment
-
-    attachment = Attachment.objects.select_related("version__report").filter(pk=pk).first()
-    if attachment is None:
-        raise Attachment.DoesNotExist
-    report = reports_visible_to(user=user).filter(pk=attachment.version.report_id).first()
-    if report is None or attachment.version_id not in {v.pk for v in report_versions_visible_to(user=user, report=report)}:
-        raise Attachment.DoesNotExist
-    return attachment
-
-
-def annotate_shown_text(*, user, queryset: QuerySet[Report]) -> QuerySet[Report]:
-    """``shown_title`` and ``shown_version``: the unit's current text for its own reports, and for
-    an office the newest version that reached it — never another unit's unsigned draft."""
-    from django.db.models import Case, F, Subquery, When
-
-    reached = (
-        submissions_visible_to(user=user).filter(report=OuterRef("pk")).order_by("-version__number")
-    )
-    own = Q(unit_id=user.unit_id) if not user.is_superuser else Q(pk__isnull=False)
-    return queryset.annotate(
-        shown_title=Case(When(own, then=F("current_version__title")),
-                         default=Subquery(reached.values("version__title")[:1])),
-        shown_version=Case(When(own, then=F("current_version__number")),
-                           default=Subquery(reached.values("version__number")[:1])),
-    )
+def attachment_get(*, user, pk: int) -> Attachment:
+    """An attachment, reached only through a version this user may read."""
+    return Attachment.objects.restrict(user).select_related("version__report").get(pk=pk)
 
 
 def report_versions_visible_to(*, user, report: Report) -> list[ReportVersion]:
-    """The originating unit sees every version, drafts included; an office sees the versions that
-    were sent along routes it may see and the signed texts they derive from (the provenance)."""
-    versions = list(report.versions.select_related("unit", "signed_by", "created_by", "derived_from")
-                    .prefetch_related("attachments"))
-    if _is_origin(user, report):
-        return versions
-    by_id = {v.pk: v for v in versions}
-    wanted: set[int] = set()
-    for version_id in submissions_visible_to(user=user).filter(report=report).values_list("version_id", flat=True):
-        while version_id is not None and version_id not in wanted:
-            wanted.add(version_id)
-            version_id = by_id[version_id].derived_from_id
-    return [v for v in versions if v.pk in wanted]
+    return list(versions_visible_to(user=user, report=report)
+                .select_related("unit", "signed_by", "created_by", "derived_from").prefetch_related("attachments")
+                .order_by("number"))
 
 
 def report_text_for(*, user, report: Report) -> ReportVersion | None:
     """The text to show this user: the current one to its own unit, otherwise the newest version
-    that reached the user's unit (never the unit's unsigned revision)."""
+    the user may read (never the unit's unsigned revision)."""
     if _is_origin(user, report):
         return report.current_version
     visible = report_versions_visible_to(user=user, report=report)
@@ -236,7 +182,7 @@ def report_text_for(*, user, report: Report) -> ReportVersion | None:
 
 def report_submissions(*, user, report: Report) -> list[Submission]:
     return list(
-        submissions_visible_to(user=user)
+        with_forwarded(submissions_visible_to(user=user))
         .filter(report=report)
         .select_related("from_unit", "to_unit", "version", "adoption", "decided_by")
         .order_by("submitted_at", "id")
@@ -270,15 +216,16 @@ def dashboard_counts(*, user) -> dict[str, int]:
     counts = {"drafts": 0, "pending_signoff": 0, "returned": 0, "inbox_new": 0, "signed_unsubmitted": 0}
     if not user.is_authenticated or user.unit_id is None:
         return counts
-    own = Report.objects.filter(unit_id=user.unit_id)
+    own = reports_visible_to(user=user).filter(unit_id=user.unit_id)
+    sent = submissions_visible_to(user=user)
     if user.has_role(*DRAFTING_ROLES):
         counts["drafts"] = own.filter(state=ReportState.DRAFT, author=user).count()
-        counts["returned"] = Submission.objects.filter(from_unit_id=user.unit_id, state=SubmissionState.RETURNED).count()
+        counts["returned"] = sent.filter(from_unit_id=user.unit_id, state=SubmissionState.RETURNED).count()
         counts["signed_unsubmitted"] = own.filter(state=ReportState.SIGNED).count()
     if user.has_role(*SIGNING_ROLES):
         counts["pending_signoff"] = own.filter(state=ReportState.PENDING_SIGNOFF).count()
     if user.has_role(*SCREENING_ROLES):
-        counts["inbox_new"] = Submission.objects.filter(to_unit_id=user.unit_id, state=SubmissionState.SUBMITTED).count()
+        counts["inbox_new"] = sent.filter(to_unit_id=user.unit_id, state=SubmissionState.SUBMITTED).count()
     return counts
 
 
@@ -302,25 +249,22 @@ def annotate_due(*, submissions, office) -> None:
         sub.is_due_today = is_open and sub.due_date == today
 
 
-def comments_visible_to(*, user) -> QuerySet[Comment]:
-    """Internal notes only ever reach the receiving office's staff; messages reach both ends."""
-    if not user.is_authenticated or user.unit_id is None:
-        return Comment.objects.none()
-    unit = user.unit_id
-    return Comment.objects.filter(
-        Q(audience=CommentAudience.INTERNAL, submission__to_unit_id=unit)
-        | Q(audience=CommentAudience.UNIT) & (Q(submission__to_unit_id=unit) | Q(submission__from_unit_id=unit))
-    )
+# Event data keys that hold a person's id, shown by name on the timeline.
+_PERSON_KEYS = ("assignee", "previous", "holder")
 
 
 def report_history(*, user, report: Report) -> list:
     """The timeline as a page shows it: the events this user may see, and the comments this
-    user may read, in order."""
+    user may read, in order. People named in event data by id are shown by name."""
     events = list(report_timeline(user=user, report=report))
     comments = list(
         comments_visible_to(user=user).filter(submission__report=report)
         .select_related("author", "author_unit", "submission__to_unit", "submission__from_unit")
     )
+    ids = {e.data.get(k) for e in events for k in _PERSON_KEYS if isinstance(e.data.get(k), int)}
+    names = {u.pk: u.get_full_name() for u in User.objects.filter(pk__in=ids)} if ids else {}
+    for e in events:
+        e.people = {k: names.get(e.data.get(k), "") for k in _PERSON_KEYS if e.data.get(k)}
     for c in comments:
         c.is_comment = True
     return sorted([*events, *comments], key=lambda e: (e.created_at, e.pk))

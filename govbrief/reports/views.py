@@ -11,15 +11,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govbrief.core.web import paginate, parse_ids, run_service
+from govbrief.core.web import paginate, parse_ids, role_required, run_service
+from govbrief.locks.exceptions import LockHeld
+from govbrief.orgs.choices import DRAFTING_ROLES, SCREENING_ROLES
 from govbrief.orgs.models import Unit
-from govbrief.orgs.selectors import report_targets_for
+from govbrief.orgs.selectors import report_targets_for, users_with_role
 
 from . import permissions, selectors, services
 from .choices import CommentAudience, ReportKind, ReportState
 from .docx_import import import_docx
-from .forms import AdoptForm, BulkForm, CommentForm, DocxImportForm, ForwardForm, InboxFilterForm, ReportForm
+from .filters import InboxFilterSet
+from .forms import AdoptForm, BulkForm, CommentForm, DocxImportForm, ForwardForm, ReportForm
 from .models import Attachment, Report, Submission
+
+# The pages of a role (SPEC §1): anyone else gets 403, not a page whose buttons then refuse.
+drafting_page = role_required(*DRAFTING_ROLES)
+screening_page = role_required(*SCREENING_ROLES)
 
 
 def _report_or_404(request, pk) -> Report:
@@ -50,11 +57,8 @@ def report_list(request):
     })
 
 
-@login_required
+@drafting_page
 def report_new(request):
-    if not permissions.may_draft(request.user):
-        messages.error(request, _("Only informants and signers of a unit can draft reports."))
-        return redirect("dashboard")
     user = request.user
     form = ReportForm(request.POST or None, request.FILES or None,
                       initial={"contact_name": user.get_full_name(), "contact_phone": user.office_phone or user.mobile})
@@ -75,11 +79,8 @@ def report_new(request):
     return render(request, "reports/report_form.html", {"form": form, "creating": True})
 
 
-@login_required
+@drafting_page
 def report_import(request):
-    if not permissions.may_draft(request.user):
-        messages.error(request, _("Only informants and signers of a unit can draft reports."))
-        return redirect("dashboard")
     form = DocxImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -124,9 +125,9 @@ def report_edit(request, pk):
         messages.error(request, _("This report cannot be edited now. A signed report needs a new version first."))
         return redirect(report)
     version = report.current_version
-    held_by = _take_lock(request, report)
-    initial = {f: getattr(version, f) for f in services.TEXT_FIELDS}
-    initial.update({f: getattr(report, f) for f in services.EDITABLE_FIELDS})
+    held_by = _take_lock(services.report_lock_take, report=report, user=request.user)
+    initial = {f: getattr(version, f) for f in (*services.TEXT_FIELDS, *services.VERSION_PARTICULARS)}
+    initial.update({f: getattr(report, f) for f in services.REPORT_FIELDS})
     initial["revision"] = services.report_revision(report)
     form = ReportForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -150,14 +151,11 @@ def report_edit(request, pk):
     })
 
 
-def _take_lock(request, target):
+def _take_lock(take, **kwargs):
     """Take (or renew) the edit lock for the person opening an editor; return someone else's
     live lock instead when they hold it, so the page can say who and since when."""
-    from govbrief.locks.exceptions import LockHeld
-    from govbrief.locks.services import lock_acquire
-
     try:
-        lock_acquire(target=target, user=request.user)
+        take(**kwargs)
     except LockHeld as exc:
         return exc.lock
     return None
@@ -230,29 +228,21 @@ def attachment_download(request, pk):
 @login_required
 @require_POST
 def attachment_delete(request, pk):
-    attachment = Attachment.objects.select_related("version").filter(pk=pk).first()
-    if attachment is None or not selectors.reports_visible_to(user=request.user).filter(pk=attachment.version.report_id).exists():
-        raise Http404
+    try:
+        attachment = selectors.attachment_get(user=request.user, pk=pk)
+    except Attachment.DoesNotExist as exc:
+        raise Http404 from exc
     run_service(request, services.attachment_remove, attachment=attachment, user=request.user,
                 success=_("The attachment was removed."))
     return redirect("reports:edit", pk=attachment.version.report_id)
 
 
-def _inbox_filters(form: InboxFilterForm) -> selectors.InboxFilters:
-    if not form.is_valid():
-        return selectors.InboxFilters()
-    data = form.cleaned_data
-    return selectors.InboxFilters(
-        queue=data["queue"], unit=data["unit"].pk if data["unit"] else None, kind=data["kind"], state=data["state"],
-        date_from=data["date_from"], date_to=data["date_to"], q=data["q"], sort=data["sort"] or "urgency",
-    )
-
-
-@login_required
+@screening_page
 def inbox(request):
     user = request.user
-    form = InboxFilterForm(request.GET or None, office=user.unit)
-    page = paginate(request, selectors.inbox_for(user=user, filters=_inbox_filters(form)))
+    filters = InboxFilterSet(request.GET or None, queryset=selectors.inbox_for(user=user), request=request)
+    form = filters.form
+    page = paginate(request, filters.qs)
     selectors.annotate_due(submissions=page.object_list, office=user.unit)
     query = request.GET.copy()
     query.pop("page", None)
@@ -266,13 +256,10 @@ def inbox(request):
 
 
 def _office_editors(user):
-    from govbrief.orgs.choices import SCREENING_ROLES
-    from govbrief.orgs.selectors import users_with_role
-
     return list(users_with_role(unit=user.unit, roles=SCREENING_ROLES).order_by("id")) if user.unit_id else []
 
 
-@login_required
+@screening_page
 @require_POST
 def saved_filter(request):
     if request.POST.get("delete"):
@@ -286,7 +273,7 @@ def saved_filter(request):
     return redirect(f"{reverse('reports:inbox')}?{request.POST.get('query', '')}")
 
 
-@login_required
+@screening_page
 @require_POST
 def inbox_bulk(request):
     """Bulk screening: first a confirmation naming every item, then the result item by item."""
@@ -388,7 +375,7 @@ def submission_forward(request, pk):
         return redirect(sub)
     already = set(Submission.objects.filter(report_id=sub.report_id, from_unit_id=sub.to_unit_id).values_list("to_unit_id", flat=True))
     targets = [t for t in report_targets_for(unit=sub.to_unit) if t.pk not in already]
-    held_by = _take_lock(request, sub) if request.method == "GET" else None
+    held_by = _take_lock(services.submission_lock_take, submission=sub, user=request.user) if request.method == "GET" else None
     form = ForwardForm(request.POST or None, targets=targets, initial={
         "title": sub.version.title, "body": sub.version.body, "keywords": sub.version.keywords,
         "targets": [t.pk for t in targets[:1]],

@@ -28,6 +28,7 @@ from govbrief.demo.province import (
 from govbrief.notifications.models import Notification
 from govbrief.orgs.choices import Role, UnitKind, UnitLevel
 from govbrief.orgs.models import DirectPointStatusChange, RoleAssignment, Unit, User
+from govbrief.reports.filters import inbox_filter
 from govbrief.reports import selectors
 from govbrief.reports.choices import (
     CommentAudience,
@@ -197,9 +198,9 @@ def test_reports_in_every_state(loaded):
     assert Report.objects.count() == SMALL
     assert set(Report.objects.values_list("state", flat=True)) == set(ReportState.values)
     assert set(Submission.objects.values_list("state", flat=True)) == set(SubmissionState.values)
-    assert set(Report.objects.values_list("kind", flat=True)) == set(ReportKind.values)
-    assert set(Report.objects.values_list("urgency", flat=True)) == set(Urgency.values)
-    assert not Report.objects.filter(distribution=Distribution.SECRET).exists()
+    assert set(Report.objects.values_list("current_version__kind", flat=True)) == set(ReportKind.values)
+    assert set(Report.objects.values_list("current_version__urgency", flat=True)) == set(Urgency.values)
+    assert not ReportVersion.objects.filter(distribution=Distribution.SECRET).exists()
     # A signer's send-back, a return with its reason, a resubmission, forwards with their lineage.
     assert ReportEvent.objects.filter(action="sent_back").exclude(note="").exists()
     assert Submission.objects.filter(state=SubmissionState.RETURNED).exclude(return_reason="").exists()
@@ -251,7 +252,7 @@ def test_reports_read_like_real_ones_and_are_dated(loaded):
     # The audit log was written by the services, and its chain is intact.
     assert AuditEntry.objects.filter(action="report.created").count() == SMALL
     assert AuditEntry.objects.filter(action="account_created").count() == User.objects.count()
-    assert audit_chain_verify() == []
+    assert audit_chain_verify().ok
 
 
 def _arrived(sub: Submission):
@@ -264,7 +265,7 @@ def test_the_editors_desk(loaded):
     bianji = User.objects.select_related("unit").get(username="bianji")
     queues = selectors.queue_counts(user=bianji)
     assert all(queues[q] > 0 for q in Queue.values), queues
-    assert selectors.inbox_for(user=bianji, filters=selectors.InboxFilters(queue=Queue.OVERDUE)).exists()
+    assert inbox_filter(user=bianji, queue=Queue.OVERDUE).exists()
 
     # Open items: handed out by the chief editor, left new, read by one editor and not another.
     open_ = Submission.objects.filter(state=SubmissionState.SUBMITTED)

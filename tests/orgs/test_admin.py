@@ -47,3 +47,4 @@ def test_one_person_holds_at_most_one_admin_role(client, world):
     response = client.post(f"/admin/orgs/user/{user.pk}/change/", data)
     assert response.status_code == 200  # the form comes back with the error
     assert not User.objects.get(pk=user.pk).has_role(Role.AUDIT_ADMIN)
+

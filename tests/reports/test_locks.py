@@ -58,7 +58,7 @@ def test_the_signer_breaks_a_lock_and_the_timeline_records_whose_it_was(world, t
     broken = services.report_lock_break(report=report, user=world.county_signer)
     assert broken.holder == first and not EditLock.objects.exists()
     event = report.events.get(action=EventAction.LOCK_BROKEN)
-    assert event.actor == world.county_signer and event.data["holder"] == first.name
+    assert event.actor == world.county_signer and event.data["holder"] == first.pk
 
 
 def test_a_save_on_a_stale_copy_is_refused(world, two_drafters):

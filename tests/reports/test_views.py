@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from govbrief.notifications.models import Notification
+from govbrief.orgs.choices import DRAFTING_ROLES, SCREENING_ROLES
 from govbrief.reports import services
 from govbrief.reports.models import Report, Submission
 
@@ -23,16 +24,26 @@ def test_login_page_answers_in_chinese(client, db):
     assert "登录" in response.content.decode()
 
 
-def test_every_page_renders_for_every_role(client, world):
+def test_every_page_renders_for_its_roles_and_refuses_the_others(client, world):
+    """A matrix of page × person: the pages everyone in the network has render for all; the pages
+    of a role (the inbox for editors, drafting for informants and signers) are 403 for the rest."""
     report, (sub,) = submitted_report(world.county_informant, world.county_signer, [world.city])
-    urls = [reverse("dashboard"), reverse("reports:list"), reverse("reports:inbox"), reverse("orgs:directory"),
-            reverse("orgs:detail", args=[world.county.pk]), reverse("orgs:registrations"),
-            reverse("notifications:list"), reverse("reports:new"), reverse("reports:import")]
+    for_all = [reverse("dashboard"), reverse("reports:list"), reverse("orgs:directory"),
+               reverse("orgs:detail", args=[world.county.pk]), reverse("orgs:registrations"),
+               reverse("notifications:list")]
+    by_role = {reverse("reports:inbox"): SCREENING_ROLES, reverse("reports:new"): DRAFTING_ROLES,
+               reverse("reports:import"): DRAFTING_ROLES}
+    seen = set()
     for user in world.users.values():
         login(client, user)
-        for url in urls:
+        for url in for_all:
             response = client.get(url)
-            assert response.status_code in (200, 302), (user.username, url, response.status_code)
+            assert response.status_code == 200, (user.username, url, response.status_code)
+        for url, roles in by_role.items():
+            expected = 200 if user.has_role(*roles) else 403
+            seen.add((url, expected))
+            assert client.get(url).status_code == expected, (user.username, url)
+    assert len(seen) == 2 * len(by_role)  # the world holds people on both sides of every page
     for user in (world.county_informant, world.county_signer, world.city_editor):
         login(client, user)
         assert client.get(report.get_absolute_url()).status_code == 200

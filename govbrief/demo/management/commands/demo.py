@@ -19,7 +19,7 @@ ROLE_NAMES = {
 STATE_NAMES = {"draft": "草稿", "pending": "待签发", "signed": "已签发未报送", "submitted": "已报送"}
 QUEUE_NAMES = {"new": "新收", "mine": "分派给我", "unassigned": "未分派", "waiting": "待单位修改", "overdue": "逾期"}
 SUBMISSION_NAMES = {"submitted": "待处理", "adopted": "已采用", "archived": "存档备查", "returned": "已退稿",
-                    "forwarded": "采用并转报"}
+                    "forwarded": "其中转报"}
 UNIT_NAMES = {
     ("office", "national"): "国务院办公厅", ("office", "province"): "省政府办公厅", ("office", "city"): "市政府办公室",
     ("office", "county"): "县（区）政府办公室", ("office", "township"): "乡镇人民政府",

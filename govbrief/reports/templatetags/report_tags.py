@@ -1,6 +1,6 @@
 from django import template
 
-from govbrief.reports.choices import ReportState, SubmissionState
+from ..choices import ReportState, SubmissionState
 
 register = template.Library()
 

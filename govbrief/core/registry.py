@@ -1,0 +1,62 @@
+"""Where apps plug into the shared pages: the sidebar's sections and the cards of the desk (工作台).
+
+Core knows no domain app: each app registers its section and cards from its AppConfig.ready, with
+a context function that receives the request. Layers point down (STYLE): core calls the functions
+it is given and never imports the apps that give them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+ContextFn = Callable[..., dict | None]
+
+
+@dataclass(frozen=True)
+class NavSection:
+    key: str
+    template: str
+    order: int = 100
+    # Adds to every page's context (counts in the sidebar, what the user's roles allow).
+    context: ContextFn | None = None
+
+
+@dataclass(frozen=True)
+class DeskCard:
+    key: str
+    template: str
+    # "actions" (buttons in the page head), "stats" (the figures row), "main" or "side" (the columns).
+    column: str = "main"
+    order: int = 100
+    # Returns the card's context, or None when the card has nothing for this person.
+    context: ContextFn | None = None
+
+
+_nav: dict[str, NavSection] = {}
+_cards: dict[str, DeskCard] = {}
+
+
+def register_nav(section: NavSection) -> NavSection:
+    _nav[section.key] = section
+    return section
+
+
+def register_desk_card(card: DeskCard) -> DeskCard:
+    _cards[card.key] = card
+    return card
+
+
+def nav_sections() -> list[NavSection]:
+    return sorted(_nav.values(), key=lambda s: (s.order, s.key))
+
+
+def desk_cards() -> list[DeskCard]:
+    return sorted(_cards.values(), key=lambda c: (c.order, c.key))
+
+
+def per_request(request, key: str, compute: Callable[[], object]):
+    """Compute a value once per request (the sidebar and the desk both show the same counts)."""
+    cache = request.__dict__.setdefault("_govbrief_memo", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]

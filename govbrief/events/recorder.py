@@ -1,0 +1,79 @@
+"""Recording an event: timeline row and audit entry in the caller's transaction, subscribers on commit."""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from govbrief.audit.services import audit_record
+
+from .registry import DomainEvent, get_kind, subscribers_of
+
+logger = logging.getLogger(__name__)
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _check_value(path: str, value) -> None:
+    if isinstance(value, _SCALARS):
+        return
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            _check_value(f"{path}[{index}]", item)
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_value(f"{path}.{key}", item)
+        return
+    # A model instance or a lazy translation would be flattened to a display name: refuse it.
+    raise TypeError(f"Event data {path} must hold ids and plain values, not {type(value).__name__}.")
+
+
+def _check_data(kind, data: dict) -> None:
+    missing = [k for k in kind.required if k not in data]
+    unknown = [k for k in data if k not in kind.required and k not in kind.optional]
+    if missing or unknown:
+        raise ValueError(f"Event {kind.name!r}: missing data {missing}, unknown data {unknown}.")
+    for key, value in data.items():
+        _check_value(key, value)
+
+
+def record(kind: str, *, actor, target: models.Model, data: dict | None = None, note: str = "",
+           from_state: str = "", to_state: str = "", audit_data: dict | None = None) -> DomainEvent:
+    """Record one domain event. Call it inside the service's transaction: the timeline row and
+    the audit entry are written there (so they roll back with the change), and the subscribers
+    run only once it commits (so a rolled-back transition tells nobody anything).
+
+    ``audit_data`` adds details to the audit entry only (e.g. before/after values of an admin
+    edit) that the event's typed data does not carry."""
+    spec = get_kind(kind)
+    data = dict(data or {})
+    _check_data(spec, data)
+    actor = actor if getattr(actor, "pk", None) else None
+    event = DomainEvent(
+        kind=kind, actor_id=actor.pk if actor else None, actor_unit_id=getattr(actor, "unit_id", None),
+        target_type=target._meta.label_lower, target_id=target.pk, data=data, note=note or "",
+        from_state=from_state or "", to_state=to_state or "", occurred_at=timezone.now(),
+    )
+    with transaction.atomic():
+        row = spec.timeline(event, target) if spec.timeline is not None else None
+        payload = {**data, **({"note": note} if note else {}), **(audit_data or {})}
+        if from_state or to_state:
+            payload.update({"from": from_state, "to": to_state})
+        entry = audit_record(actor=actor, action=kind, target=target, data=payload)
+        event = DomainEvent(**{**event.__dict__, "timeline_id": getattr(row, "pk", None), "audit_id": entry.pk})
+        transaction.on_commit(partial(_dispatch, event))
+    return event
+
+
+def _dispatch(event: DomainEvent) -> None:
+    """Hand the committed event to each subscriber. One failing subscriber must not keep the
+    others from running: the change itself is already committed."""
+    for fn in subscribers_of(event.kind):
+        try:
+            fn(event)
+        except Exception:  # noqa: BLE001 - logged, the others still run
+            logger.exception("Subscriber %s failed on event %s", getattr(fn, "__qualname__", fn), event.kind)

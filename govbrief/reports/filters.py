@@ -1,0 +1,132 @@
+"""Query filters of the report lists: one definition each, used by the pages (as forms) and by the
+API (as query parameters in the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from govbrief.orgs.models import Unit
+
+from . import selectors
+from .choices import Queue, ReportKind, ReportState, SubmissionState
+from .models import Report, Submission
+
+
+def _sending_units(request):
+    """The units that ever sent something to the user's office: the choices of the unit filter."""
+    if request is None or not request.user.is_authenticated or request.user.unit_id is None:
+        return Unit.objects.none()
+    return Unit.objects.filter(sent_submissions__to_unit_id=request.user.unit_id).distinct().order_by("sort_order", "id")
+
+
+class UnitIdFilter(django_filters.Filter):
+    """A unit by id: a select of the units that sent something to the office on the page, any id
+    in the API (an id that sent nothing simply matches nothing, and reveals nothing)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, units=None, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+        self.units = units
+
+    @property
+    def field(self):
+        field = super().field
+        if self.units is not None and not isinstance(field.widget, forms.Select):
+            request = self.parent.request if self.parent is not None else None
+            # A callable: the choices are read only when the page renders the select, never by the API.
+            field.widget = forms.Select(choices=lambda: [("", "—"), *((u.pk, str(u)) for u in self.units(request))])
+        return field
+
+
+class InboxFilterSet(django_filters.FilterSet):
+    """The office's inbox (SPEC §3.4): work queue, sending or originating unit, kind and state of
+    what was sent, arrival dates, text, and the sort order."""
+
+    queue = django_filters.ChoiceFilter(label=_("Queue"), choices=Queue.choices, method="filter_queue",
+                                        empty_label=_("All"), widget=forms.HiddenInput,
+                                        help_text=_("new, mine (assigned to me), unassigned, waiting (for the unit), overdue"))
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    unit = UnitIdFilter(label=_("Unit"), units=_sending_units, method="filter_unit",
+                                            help_text=_("Sending or originating unit id."))
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ReportKind.choices, field_name="version__kind",
+                                       empty_label=_("All kinds"))
+    state = django_filters.ChoiceFilter(label=_("State"), choices=SubmissionState.choices, empty_label=_("All states"))
+    date_from = django_filters.DateFilter(label=_("From"), field_name="submitted_at", lookup_expr="date__gte",
+                                          widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = django_filters.DateFilter(label=_("To"), field_name="submitted_at", lookup_expr="date__lte",
+                                        widget=forms.DateInput(attrs={"type": "date"}))
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort"), method="filter_sort", empty_label=None,
+        choices=[("urgency", _("Most urgent first")), ("-submitted_at", _("Newest first")),
+                 ("submitted_at", _("Oldest first")), ("unit", _("By unit"))],
+    )
+
+    class Meta:
+        model = Submission
+        fields = ["queue", "q", "unit", "kind", "state", "date_from", "date_to", "sort"]
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
+        # Services and tests filter for a user without a request; the filters only need the user.
+        super().__init__(data, queryset, request=request or SimpleNamespace(user=user), prefix=prefix)
+
+    def filter_queue(self, queryset, name, value):
+        user = self.request.user
+        return queryset.filter(selectors.queue_q(value, user, selectors.overdue_cutoff_for(user.unit)))
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(version__title__icontains=value) | Q(version__keywords__icontains=value))
+
+    def filter_unit(self, queryset, name, value: int):
+        return queryset.filter(Q(from_unit_id=value) | Q(report__unit_id=value))
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*selectors.INBOX_SORTS[value])
+
+
+def inbox_filter(*, user, **params) -> QuerySet[Submission]:
+    """The user's inbox filtered as the page and the API filter it (``queue="mine"``, ``kind=…``)."""
+    return InboxFilterSet(params, queryset=selectors.inbox_for(user=user), user=user).qs
+
+
+class ReportFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=ReportState.choices)
+    kind = django_filters.ChoiceFilter(choices=ReportKind.choices, field_name="shown_kind")
+    unit = django_filters.NumberFilter(field_name="unit_id")
+    q = django_filters.CharFilter(method="filter_q", label="q")
+
+    class Meta:
+        model = Report
+        fields = ["state", "kind", "unit"]
+
+    def filter_q(self, queryset, name, value):
+        """Search only the texts the user may read (selectors.versions_visible_to)."""
+        value = value.strip()
+        if not value:
+            return queryset
+        matching = selectors.versions_visible_to(user=self.request.user).filter(report=OuterRef("pk")).filter(
+            Q(title__icontains=value) | Q(keywords__icontains=value))
+        return queryset.filter(Exists(matching))
+
+
+class SubmissionFilter(django_filters.FilterSet):
+    """Plain id filters: they never reveal whether an object the user may not see exists."""
+
+    state = django_filters.ChoiceFilter(choices=SubmissionState.choices)
+    report = django_filters.NumberFilter(field_name="report_id")
+    from_unit = django_filters.NumberFilter(field_name="from_unit_id")
+    to_unit = django_filters.NumberFilter(field_name="to_unit_id")
+
+    class Meta:
+        model = Submission
+        fields = ["state", "report", "from_unit", "to_unit"]

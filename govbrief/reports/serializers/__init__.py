@@ -1,0 +1,29 @@
+"""JSON shapes of reports and submissions (output.py), the bodies of their transitions (input.py)
+and the editor's desk (desk.py)."""
+
+from govbrief.core.serializers import ErrorSerializer, IndexedListField
+
+from .desk import (
+    AssignSerializer, BulkResultSerializer, BulkSerializer, QueueCountsSerializer, SubmissionCommentSerializer,
+)
+from .input import (
+    AdoptSerializer, AttachmentUploadSerializer, CommentSerializer, DocxImportSerializer, ForwardSerializer,
+    NoteSerializer, ReportCreateSerializer, ReportUpdateSerializer, ResubmitSerializer, ReturnSerializer,
+    SubmitSerializer, UnitIdListField,
+)
+from .output import (
+    AdoptionSerializer, AttachmentSerializer, EditLockSerializer, EventSerializer, InboxItemSerializer,
+    ReportActionsSerializer, ReportDetailSerializer, ReportListSerializer, SubmissionActionsSerializer,
+    SubmissionBriefSerializer, SubmissionDetailSerializer, VersionSerializer, VersionSummarySerializer,
+)
+
+__all__ = [
+    "AdoptSerializer", "AdoptionSerializer", "AssignSerializer", "AttachmentSerializer", "AttachmentUploadSerializer",
+    "BulkResultSerializer", "BulkSerializer", "CommentSerializer", "DocxImportSerializer", "EditLockSerializer",
+    "ErrorSerializer", "EventSerializer", "ForwardSerializer", "InboxItemSerializer", "IndexedListField",
+    "NoteSerializer", "QueueCountsSerializer", "ReportActionsSerializer", "ReportCreateSerializer",
+    "ReportDetailSerializer", "ReportListSerializer", "ReportUpdateSerializer", "ResubmitSerializer",
+    "ReturnSerializer", "SubmissionActionsSerializer", "SubmissionBriefSerializer", "SubmissionCommentSerializer",
+    "SubmissionDetailSerializer", "SubmitSerializer", "UnitIdListField", "VersionSerializer",
+    "VersionSummarySerializer",
+]

@@ -1,0 +1,52 @@
+"""Shapes of the editor's desk: assignment, comments, queue counts, bulk actions."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from govbrief.core.serializers import IdListField
+from govbrief.orgs.models import User
+from govbrief.orgs.serializers import UnitBriefSerializer, UserBriefSerializer
+
+from ..choices import AdoptionMode, Publication, Queue
+from ..models import Comment
+from ..services import BULK_ACTIONS
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(),
+                                                  help_text=_("User id of an editor of the receiving office."))
+
+
+class SubmissionCommentSerializer(serializers.ModelSerializer):
+    author = UserBriefSerializer(read_only=True)
+    author_unit = UnitBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "audience", "body", "author", "author_unit", "created_at"]
+        read_only_fields = ["id", "author", "author_unit", "created_at"]
+
+
+# One count per queue, named after the Queue choices so the two never drift apart.
+QueueCountsSerializer = type(
+    "QueueCountsSerializer", (serializers.Serializer,), {q: serializers.IntegerField() for q in Queue.values}
+)
+
+
+class BulkSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[(a, a) for a in BULK_ACTIONS])
+    ids = IdListField(allow_empty=False, max_length=500)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    publication = serializers.ChoiceField(choices=Publication.choices, required=False, default=Publication.GENERAL)
+    mode = serializers.ChoiceField(choices=AdoptionMode.choices, required=False, default=AdoptionMode.AS_IS)
+    assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(),
+                                                  required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+
+
+class BulkResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    ok = serializers.BooleanField()
+    message = serializers.CharField()

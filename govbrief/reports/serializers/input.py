@@ -1,0 +1,142 @@
+"""Input shapes: the bodies of the transitions. They parse and check shapes (choices, ids, files);
+every rule about who may do what, and when, is the services' business."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from govbrief.core.serializers import IndexedListField
+from govbrief.orgs.models import Unit
+
+from ..choices import AdoptionMode, Distribution, Publication, ReportKind, Urgency
+from ..models import Adoption, Attachment, Report, ReportEvent, ReportVersion, Submission
+from ..uploads import check_upload
+
+
+def _label(model, name):
+    return model._meta.get_field(name).verbose_name
+
+
+class UnitIdListField(IndexedListField):
+    """A list of unit ids, turned into units."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_empty", True)
+        super().__init__(child=serializers.IntegerField(min_value=1), **kwargs)
+
+    def run_child_validation(self, data):
+        ids = super().run_child_validation(data)
+        units = Unit.objects.in_bulk(ids)
+        missing = [[] if pk in units else [_("There is no unit with id %(id)s.") % {"id": pk}] for pk in ids]
+        if any(missing):
+            raise serializers.ValidationError(missing, code="does_not_exist")
+        return [units[pk] for pk in ids]
+
+
+def _check_file(uploaded):
+    try:
+        check_upload(uploaded)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages, code=exc.error_list[0].code or "invalid") from exc
+    return uploaded
+
+
+class ReportCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, label=_label(ReportVersion, "title"))
+    body = serializers.CharField(label=_label(ReportVersion, "body"))
+    keywords = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
+                                     label=_label(ReportVersion, "keywords"))
+    kind = serializers.ChoiceField(choices=ReportKind.choices, label=_label(ReportVersion, "kind"))
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.ROUTINE, label=_label(ReportVersion, "urgency"))
+    distribution = serializers.ChoiceField(choices=Distribution.choices, default=Distribution.INTERNAL,
+                                           label=_label(ReportVersion, "distribution"))
+    contact_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="",
+                                         label=_label(Report, "contact_name"))
+    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="",
+                                          label=_label(Report, "contact_phone"))
+    attachments = IndexedListField(child=serializers.FileField(validators=[_check_file]), required=False, default=list,
+                                   label=_label(Attachment, "file"))
+
+
+class ReportUpdateSerializer(serializers.Serializer):
+    """Only the fields sent are changed."""
+
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                  label=_label(ReportVersion, "title"))
+    body = serializers.CharField(required=False, allow_blank=True, label=_label(ReportVersion, "body"))
+    keywords = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                     label=_label(ReportVersion, "keywords"))
+    kind = serializers.ChoiceField(choices=ReportKind.choices, required=False, label=_label(ReportVersion, "kind"))
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, label=_label(ReportVersion, "urgency"))
+    distribution = serializers.ChoiceField(choices=Distribution.choices, required=False,
+                                           label=_label(ReportVersion, "distribution"))
+    contact_name = serializers.CharField(max_length=50, required=False, allow_blank=True,
+                                         label=_label(Report, "contact_name"))
+    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True,
+                                          label=_label(Report, "contact_phone"))
+    revision = serializers.CharField(required=False, help_text=_(
+        "The revision token of the copy you edited (from the report's detail); a save on a stale copy is refused."))
+
+
+class DocxImportSerializer(serializers.Serializer):
+    file = serializers.FileField(label=_("Word (.docx) file"))
+    kind = serializers.ChoiceField(choices=ReportKind.choices, default=ReportKind.NEWS, label=_label(ReportVersion, "kind"))
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.ROUTINE, label=_label(ReportVersion, "urgency"))
+    distribution = serializers.ChoiceField(choices=Distribution.choices, default=Distribution.INTERNAL,
+                                           label=_label(ReportVersion, "distribution"))
+    contact_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="",
+                                         label=_label(Report, "contact_name"))
+    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="",
+                                          label=_label(Report, "contact_phone"))
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(label=_label(Attachment, "file"), validators=[_check_file])
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", label=_label(ReportEvent, "note"))
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="", label=_("comment"))
+
+
+class SubmitSerializer(serializers.Serializer):
+    targets = UnitIdListField(label=_label(Submission, "to_unit"), help_text=_("Ids of the receiving offices."))
+    note = serializers.CharField(required=False, allow_blank=True, default="", label=_label(ReportEvent, "note"))
+
+
+class AdoptSerializer(serializers.Serializer):
+    publication = serializers.ChoiceField(choices=Publication.choices, default=Publication.GENERAL,
+                                          label=_label(Adoption, "publication"))
+    mode = serializers.ChoiceField(choices=AdoptionMode.choices, default=AdoptionMode.AS_IS,
+                                   label=_label(Adoption, "mode"))
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="",
+                                 label=_label(Adoption, "note"))
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="",
+                                   label=_label(Submission, "return_reason"))
+
+
+class ForwardSerializer(serializers.Serializer):
+    """转报: the office's edited text goes up; title, body and keywords default to the text received."""
+
+    targets = UnitIdListField(label=_label(Submission, "to_unit"), help_text=_("Ids of the receiving offices."))
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                  label=_label(ReportVersion, "title"))
+    body = serializers.CharField(required=False, allow_blank=True, label=_label(ReportVersion, "body"))
+    keywords = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                     label=_label(ReportVersion, "keywords"))
+    note = serializers.CharField(required=False, allow_blank=True, default="", label=_label(ReportEvent, "note"))
+
+
+class ResubmitSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                  label=_label(ReportVersion, "title"))
+    body = serializers.CharField(required=False, allow_blank=True, label=_label(ReportVersion, "body"))
+    note = serializers.CharField(required=False, allow_blank=True, default="", label=_label(ReportEvent, "note"))

@@ -1,0 +1,60 @@
+"""Screening (SPEC §3.4) at a receiving office: adopt, keep for reference, or return with a reason."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import permissions
+from ..choices import SUBMISSION_TRANSITIONS, AdoptionMode, EventAction, Publication, SubmissionState
+from ..models import Adoption, Submission
+from ._common import lock_submission, record, require, require_state
+
+
+def screen_start(submission: Submission, editor, transition: str) -> Submission:
+    sub = lock_submission(submission)
+    require(permissions.may_screen(editor, sub), _("Only editors of the receiving office may screen this report."))
+    require_state(sub.state, transition, SUBMISSION_TRANSITIONS, sub.get_state_display())
+    return sub
+
+
+def submission_adopt(*, submission: Submission, editor, publication: str = Publication.GENERAL,
+                     mode: str = AdoptionMode.AS_IS, note: str = "") -> Adoption:
+    if publication not in Publication.values:
+        raise ValidationError({"publication": [_("Choose a publication.")]})
+    if mode not in AdoptionMode.values:
+        raise ValidationError({"mode": [_("Choose how the report is adopted.")]})
+    with transaction.atomic():
+        sub = screen_start(submission, editor, "adopt")
+        adoption = Adoption.objects.create(submission=sub, level=sub.to_unit.level, publication=publication, mode=mode,
+                                           note=note, adopted_by=editor)
+        sub.state, sub.decided_by, sub.decided_at = SubmissionState.ADOPTED, editor, timezone.now()
+        sub.save(update_fields=["state", "decided_by", "decided_at"])
+        record(EventAction.ADOPTED, actor=editor, target=sub, note=note, from_state=SubmissionState.SUBMITTED,
+               to_state=SubmissionState.ADOPTED, data={"adoption": adoption.pk, "publication": publication, "mode": mode})
+    return adoption
+
+
+def submission_archive(*, submission: Submission, editor, note: str = "") -> Submission:
+    with transaction.atomic():
+        sub = screen_start(submission, editor, "archive")
+        sub.state, sub.decided_by, sub.decided_at = SubmissionState.ARCHIVED, editor, timezone.now()
+        sub.save(update_fields=["state", "decided_by", "decided_at"])
+        record(EventAction.ARCHIVED, actor=editor, target=sub, note=note, from_state=SubmissionState.SUBMITTED,
+               to_state=SubmissionState.ARCHIVED)
+    return sub
+
+
+def submission_return(*, submission: Submission, editor, reason: str) -> Submission:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give the reason for returning it; the unit will see it.")]})
+    with transaction.atomic():
+        sub = screen_start(submission, editor, "return")
+        sub.state, sub.decided_by, sub.decided_at = SubmissionState.RETURNED, editor, timezone.now()
+        sub.return_reason = reason.strip()
+        sub.save(update_fields=["state", "decided_by", "decided_at", "return_reason"])
+        record(EventAction.RETURNED, actor=editor, target=sub, note=sub.return_reason,
+               from_state=SubmissionState.SUBMITTED, to_state=SubmissionState.RETURNED)
+    return sub
