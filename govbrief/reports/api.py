@@ -48,6 +48,7 @@ from .serializers import (
     ReportUpdateSerializer,
     ResubmitSerializer,
     ReturnSerializer,
+    RewriteSerializer,
     SubmissionBriefSerializer,
     SubmissionCommentSerializer,
     SubmissionDetailSerializer,
@@ -225,6 +226,14 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def attachment_delete(self, request, pk=None, attachment_pk=None):
         services.attachment_remove(attachment=self._attachment(attachment_pk), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(summary="How each office rewrote the report: its edited versions against the unit's signed text",
+                   responses=_responses(RewriteSerializer(many=True), 200, 404))
+    @action(detail=True, methods=["get"], url_path="rewrites", url_name="rewrites", **NO_FILTERS)
+    def rewrites(self, request, pk=None):
+        report = self.get_object()
+        rewrites = selectors.report_rewrites(user=request.user, report=report)
+        return Response(RewriteSerializer(rewrites, many=True, context=self.get_serializer_context()).data)
 
     # -------------------------------------------------------- sign-off (SPEC §3.2)
 

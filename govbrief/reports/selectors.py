@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -11,6 +12,7 @@ from django.db.models import IntegerField
 from govbrief.orgs.models import User
 
 from .choices import Queue, ReportState, SubmissionState, urgency_rank
+from .compare import VersionComparison, compare_versions
 from .models import Attachment, Comment, Report, ReportEvent, ReportVersion, SavedFilter, Submission, SubmissionRead
 
 
@@ -268,6 +270,42 @@ def report_history(*, user, report: Report) -> list:
     for c in comments:
         c.is_comment = True
     return sorted([*events, *comments], key=lambda e: (e.created_at, e.pk))
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """An office's edited version next to the unit's signed text it derives from."""
+
+    base: ReportVersion
+    version: ReportVersion
+    comparison: VersionComparison
+
+
+def report_rewrites(*, user, report: Report) -> list[Rewrite]:
+    """How each office rewrote the report (SPEC §3.5: the lineage of edited versions), among the
+    versions this user may read: each office version against the unit's own signed text it was
+    derived from, so an informant sees what the offices above changed."""
+    versions = report_versions_visible_to(user=user, report=report)
+    by_id = {v.pk: v for v in versions}
+    rewrites = []
+    for version in versions:
+        if version.unit_id == report.unit_id:
+            continue
+        base = by_id.get(version.derived_from_id)
+        while base is not None and base.unit_id != report.unit_id:
+            base = by_id.get(base.derived_from_id)
+        if base is not None:
+            rewrites.append(Rewrite(base, version, compare_versions(base, version)))
+    return rewrites
+
+
+def versions_compare(*, user, first: int, second: int) -> tuple[ReportVersion, ReportVersion, VersionComparison]:
+    """Any two texts this user may read, compared (the near-duplicate check compares two units'
+    reports the same way). Raises ReportVersion.DoesNotExist for a text the user may not read."""
+    found = versions_visible_to(user=user).select_related("unit", "report").in_bulk([first, second])
+    if first not in found or second not in found:
+        raise ReportVersion.DoesNotExist
+    return found[first], found[second], compare_versions(found[first], found[second])
 
 
 def saved_filters_for(*, user) -> QuerySet[SavedFilter]:

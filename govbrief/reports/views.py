@@ -22,7 +22,7 @@ from .choices import CommentAudience, ReportKind, ReportState
 from .docx_import import import_docx
 from .filters import InboxFilterSet
 from .forms import AdoptForm, BulkForm, CommentForm, DocxImportForm, ForwardForm, ReportForm
-from .models import Attachment, Report, Submission
+from .models import Attachment, Report, ReportVersion, Submission
 
 # The pages of a role (SPEC §1): anyone else gets 403, not a page whose buttons then refuse.
 drafting_page = role_required(*DRAFTING_ROLES)
@@ -106,11 +106,13 @@ def report_detail(request, pk):
     lineage = selectors.report_lineage(user=request.user, report=report)
     submitted_to = {s.to_unit_id for s, _depth in lineage if s.from_unit_id == report.unit_id}
     targets = [t for t in report_targets_for(unit=report.unit) if t.pk not in submitted_to] if actions["submit"] else []
+    versions = selectors.report_versions_visible_to(user=request.user, report=report)
     return render(request, "reports/report_detail.html", {
         "report": report,
         "version": version,
         "attachments": list(version.attachments.all()),
-        "versions": selectors.report_versions_visible_to(user=request.user, report=report),
+        "versions": versions,
+        "office_versions": sum(v.unit_id != report.unit_id for v in versions),
         "actions": actions,
         "lineage": lineage,
         "timeline": selectors.report_history(user=request.user, report=report),
@@ -394,3 +396,27 @@ def submission_forward(request, pk):
         "break_url": reverse("reports:forward-break-lock", args=[sub.pk])
         if held_by and permissions.may_break_submission_lock(request.user, sub) else "",
     })
+
+
+@login_required
+def report_compare(request, pk):
+    """How each office rewrote the report: the unit's signed text and each office's edited version
+    side by side, the differences marked."""
+    report = _report_or_404(request, pk)
+    return render(request, "reports/report_compare.html", {
+        "report": report, "rewrites": selectors.report_rewrites(user=request.user, report=report),
+    })
+
+
+@login_required
+def versions_compare(request):
+    """Any two texts the user may read, side by side (``?a=<version id>&b=<version id>``)."""
+    ids = parse_ids([request.GET.get("a", ""), request.GET.get("b", "")])
+    if len(ids) != 2:
+        raise Http404
+    try:
+        first, second, comparison = selectors.versions_compare(user=request.user, first=ids[0], second=ids[1])
+    except ReportVersion.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, "reports/versions_compare.html", {"first": first, "second": second,
+                                                            "comparison": comparison})

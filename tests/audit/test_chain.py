@@ -6,7 +6,6 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
-from django.utils import translation
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import QuerySet

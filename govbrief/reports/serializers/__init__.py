@@ -3,6 +3,7 @@ and the editor's desk (desk.py)."""
 
 from govbrief.core.serializers import ErrorSerializer, IndexedListField
 
+from .compare import ComparisonSerializer, RewriteSerializer
 from .desk import (
     AssignSerializer, BulkResultSerializer, BulkSerializer, QueueCountsSerializer, SubmissionCommentSerializer,
 )
@@ -19,7 +20,7 @@ from .output import (
 
 __all__ = [
     "AdoptSerializer", "AdoptionSerializer", "AssignSerializer", "AttachmentSerializer", "AttachmentUploadSerializer",
-    "BulkResultSerializer", "BulkSerializer", "CommentSerializer", "DocxImportSerializer", "EditLockSerializer",
+    "BulkResultSerializer", "BulkSerializer", "CommentSerializer", "ComparisonSerializer", "RewriteSerializer", "DocxImportSerializer", "EditLockSerializer",
     "ErrorSerializer", "EventSerializer", "ForwardSerializer", "InboxItemSerializer", "IndexedListField",
     "NoteSerializer", "QueueCountsSerializer", "ReportActionsSerializer", "ReportCreateSerializer",
     "ReportDetailSerializer", "ReportListSerializer", "ReportUpdateSerializer", "ResubmitSerializer",
