@@ -50,13 +50,20 @@ def main():
         page.goto(f"{BASE}/reports/inbox/")
         page.click("table a.title >> nth=0")
         page.screenshot(path=OUT / "submission.png", full_page=True)
-        page.goto(f"{BASE}/reports/inbox/?state=forwarded")
-        page.click("table a.title >> nth=0")
-        href = page.get_attribute("a.btn[href^='/reports/']:not([href*='submissions'])", "href")
-        page.goto(BASE + href)
-        page.screenshot(path=OUT / "lineage.png", full_page=True)
         page.goto(f"{BASE}/units/")
         page.screenshot(path=OUT / "units.png")
+        # A report of the county that the city edited and forwarded: its lineage, and how it was rewritten.
+        log_in(page, "xinxiyuan")
+        page.goto(f"{BASE}/reports/?state=submitted")
+        links = [page.get_attribute(f"table a.title >> nth={i}", "href") for i in range(page.locator("table a.title").count())]
+        for href in links:
+            page.goto(BASE + href)
+            if page.locator("a[href$='/compare/']").count():
+                page.screenshot(path=OUT / "lineage.png", full_page=True)
+                page.click("a[href$='/compare/']")
+                page.wait_for_load_state()
+                page.screenshot(path=OUT / "compare.png")
+                break
         # Two people on one draft: the informant holds the lock, the signer sees it and may break it.
         log_in(page, "xinxiyuan")
         page.goto(f"{BASE}/reports/?state=draft")
