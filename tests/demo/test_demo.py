@@ -392,3 +392,13 @@ def test_command_serves_on_the_port(db, monkeypatch):
     call_command("demo", "--port", "8123", "--reports", "0", stdout=out)
     assert ("runserver", ("127.0.0.1:8123",), {"use_reloader": False}) in calls
     assert "http://127.0.0.1:8123/" in out.getvalue()
+
+
+def test_a_database_from_before_the_migration_reset_is_refused_with_a_way_out(db):
+    from django.core.management import CommandError, call_command
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    MigrationRecorder(connection).record_applied("reports", "0003_version_particulars")
+    with pytest.raises(CommandError, match="0003_version_particulars.*删除该文件"):
+        call_command("demo", "--no-serve")

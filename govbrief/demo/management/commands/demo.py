@@ -6,7 +6,7 @@ import unicodedata
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from govbrief.demo.loader import DEFAULT_REPORTS, DEMO_PASSWORD, demo_summary, desk_counts, load_demo
 from govbrief.demo.province import WELL_KNOWN, build_layout
@@ -58,6 +58,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         verbosity = options["verbosity"]
         port = options["port"]
+        self.refuse_a_database_from_before_the_migration_reset()
         self.stdout.write("准备数据库 (migrate) …")
         call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1), stdout=self.stdout)
         self.stdout.write(f"加载演示省份（{options['reports']} 条报告）…")
@@ -79,6 +80,21 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+
+    def refuse_a_database_from_before_the_migration_reset(self) -> None:
+        """The reports migrations were reset to one clean initial migration before the first release;
+        a demo database made by an earlier development version cannot be migrated and is refused with
+        a way out, rather than failing later with a database error."""
+        from django.db import connection
+        from django.db.migrations.loader import MigrationLoader
+
+        loader = MigrationLoader(connection, ignore_no_migrations=True)
+        stale = sorted(f"{app}.{name}" for app, name in loader.applied_migrations
+                       if app.startswith("reports") and (app, name) not in loader.disk_migrations)
+        if stale:
+            where = settings.DATABASES["default"]["NAME"]
+            raise CommandError(f"数据库 {where} 由早期开发版本创建（已应用的迁移 {', '.join(stale)} 已不存在），无法升级。"
+                               f"演示数据可以重新生成：删除该文件（或换一个 GOVBRIEF_DATA_DIR）后再运行 govbrief demo。")
 
     def print_accounts(self) -> None:
         layout = build_layout()
