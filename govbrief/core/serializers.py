@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from .web import MAX_ID
+
 
 class IndexedListField(serializers.ListField):
     """A list whose errors keep the item's index in the path (``targets[1]``), the form core.api
@@ -29,7 +31,7 @@ class IdListField(IndexedListField):
     """A list of positive ids."""
 
     def __init__(self, **kwargs):
-        super().__init__(child=serializers.IntegerField(min_value=1), **kwargs)
+        super().__init__(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), **kwargs)
 
 
 class ErrorItemSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from govbrief.core.filters import IdFilter
 from govbrief.orgs.models import Unit
 
 from . import selectors
@@ -24,15 +25,11 @@ def _sending_units(request):
     return Unit.objects.filter(sent_submissions__to_unit_id=request.user.unit_id).distinct().order_by("sort_order", "id")
 
 
-class UnitIdFilter(django_filters.Filter):
+class UnitIdFilter(IdFilter):
     """A unit by id: a select of the units that sent something to the office on the page, any id
     in the API (an id that sent nothing simply matches nothing, and reveals nothing)."""
 
-    field_class = forms.IntegerField
-
     def __init__(self, *args, units=None, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
         self.units = units
 
@@ -102,7 +99,7 @@ def inbox_filter(*, user, **params) -> QuerySet[Submission]:
 class ReportFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=ReportState.choices)
     kind = django_filters.ChoiceFilter(choices=ReportKind.choices, field_name="shown_kind")
-    unit = django_filters.NumberFilter(field_name="unit_id")
+    unit = IdFilter(field_name="unit_id")
     q = django_filters.CharFilter(method="filter_q", label="q")
 
     class Meta:
@@ -123,9 +120,9 @@ class SubmissionFilter(django_filters.FilterSet):
     """Plain id filters: they never reveal whether an object the user may not see exists."""
 
     state = django_filters.ChoiceFilter(choices=SubmissionState.choices)
-    report = django_filters.NumberFilter(field_name="report_id")
-    from_unit = django_filters.NumberFilter(field_name="from_unit_id")
-    to_unit = django_filters.NumberFilter(field_name="to_unit_id")
+    report = IdFilter(field_name="report_id")
+    from_unit = IdFilter(field_name="from_unit_id")
+    to_unit = IdFilter(field_name="to_unit_id")
 
     class Meta:
         model = Submission

@@ -36,7 +36,11 @@ def test_a_system_admin_manages_only_the_units_below(client, world):
     admin_client(client, world)
     listing = client.get("/admin/orgs/user/").content.decode()
     assert world.county_informant.username in listing and world.county_b_informant.username not in listing
-    assert client.get(f"/admin/orgs/user/{world.county_b_informant.pk}/change/").status_code in (302, 404)
+    outside = world.county_b_informant
+    response = client.get(f"/admin/orgs/user/{outside.pk}/change/", follow=True)
+    # Django's admin answers an object outside the queryset as one that does not exist.
+    assert response.redirect_chain == [("/admin/", 302)]
+    assert outside.username not in response.content.decode() and outside.name not in response.content.decode()
 
 
 def test_one_person_holds_at_most_one_admin_role(client, world):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from govbrief.core.serializers import IndexedListField
+from govbrief.core.serializers import IdListField, IndexedListField
 from govbrief.orgs.models import Unit
 
 from ..choices import AdoptionMode, Distribution, Publication, ReportKind, Urgency
@@ -19,12 +19,12 @@ def _label(model, name):
     return model._meta.get_field(name).verbose_name
 
 
-class UnitIdListField(IndexedListField):
+class UnitIdListField(IdListField):
     """A list of unit ids, turned into units."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("allow_empty", True)
-        super().__init__(child=serializers.IntegerField(min_value=1), **kwargs)
+        super().__init__(**kwargs)
 
     def run_child_validation(self, data):
         ids = super().run_child_validation(data)

@@ -1,0 +1,21 @@
+"""Query filters shared by every app's lists."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+
+from .web import MAX_ID
+
+
+class IdFilter(django_filters.Filter):
+    """An object id: a positive integer the database can hold. Anything else is a 400 with the
+    parameter's name on both databases (PostgreSQL would find nothing for a huge id, SQLite could
+    not even compare it), and an id the user may not see simply matches nothing."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
