@@ -8,8 +8,8 @@ the bulletins published to them, units concerned by an instruction) without touc
     @visibility.grant("reports.reportversion")
     def _in_published_issues(user) -> Q: ...
 
-A rule or grant returns a ``Q`` on the model for an authenticated user with a unit; superusers see
-everything, anonymous users nothing.
+A rule or grant returns a ``Q`` on the model for an authenticated user; superusers see everything
+unless the rule says otherwise (``superusers_see_all=False``), anonymous users nothing.
 """
 
 from __future__ import annotations
@@ -23,15 +23,19 @@ RuleFn = Callable[..., Q]
 
 _rules: dict[str, RuleFn] = {}
 _grants: dict[str, list[RuleFn]] = {}
+# Models whose rule applies to superusers too (an office's internal notes are its own even for them).
+_binding_for_superusers: set[str] = set()
 
 
 def _label(model) -> str:
     return model if isinstance(model, str) else model._meta.label_lower
 
 
-def rule(model) -> Callable[[RuleFn], RuleFn]:
+def rule(model, *, superusers_see_all: bool = True) -> Callable[[RuleFn], RuleFn]:
     def register(fn: RuleFn) -> RuleFn:
         _rules[_label(model)] = fn
+        if not superusers_see_all:
+            _binding_for_superusers.add(_label(model))
         return fn
 
     return register
@@ -50,9 +54,9 @@ def grant(model) -> Callable[[RuleFn], RuleFn]:
 def visible_q(model, user, **scope) -> Q | None:
     """The rule and its grants as one Q; None means "everything" (a superuser). ``scope`` narrows
     a rule that can use it (e.g. ``report_id`` for a report's versions) and is ignored otherwise."""
-    if user.is_superuser:
-        return None
     label = _label(model)
+    if user.is_superuser and label not in _binding_for_superusers:
+        return None
     if not user.is_authenticated or label not in _rules:
         return Q(pk__in=[])
     q = _rules[label](user, **scope)

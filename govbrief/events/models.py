@@ -22,8 +22,13 @@ class TimelineEntry(models.Model):
 
     @classmethod
     def columns_of(cls, event) -> dict:
-        """The shared columns filled from a DomainEvent, for an app's timeline writer."""
+        """The shared columns filled from a DomainEvent, for an app's timeline writer; the kind's
+        private data stays with the subscribers and the audit log."""
+        from .registry import get_kind
+
+        private = get_kind(event.kind).private
         return {
             "actor_id": event.actor_id, "actor_unit_id": event.actor_unit_id, "from_state": event.from_state,
-            "to_state": event.to_state, "note": event.note, "data": event.data, "created_at": event.occurred_at,
+            "to_state": event.to_state, "note": event.note, "created_at": event.occurred_at,
+            "data": {k: v for k, v in event.data.items() if k not in private},
         }

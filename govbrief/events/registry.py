@@ -31,6 +31,9 @@ class EventKind:
     # Writes the timeline row for the event (returns it), or None for audit-only kinds
     # (security changes: roles, passwords, units, the calendar).
     timeline: TimelineWriter | None = None
+    # Data keys for the subscribers and the audit log only, never copied onto the timeline that
+    # other readers see (e.g. every office a forward went to: each office may see its own route only).
+    private: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,10 +59,12 @@ _kinds: dict[str, EventKind] = {}
 _subscribers: list[tuple[str, Subscriber]] = []
 
 
-def declare(name: str, label, *, required=(), optional=(), timeline: TimelineWriter | None = None) -> EventKind:
+def declare(name: str, label, *, required=(), optional=(), timeline: TimelineWriter | None = None,
+            private=()) -> EventKind:
     """Declare an event kind. Declaring the same name twice with a different definition is a
     programming error; re-declaring an identical one (a module imported twice) is harmless."""
-    kind = EventKind(name=name, label=label, required=tuple(required), optional=tuple(optional), timeline=timeline)
+    kind = EventKind(name=name, label=label, required=tuple(required), optional=tuple(optional), timeline=timeline,
+                     private=tuple(private))
     existing = _kinds.get(name)
     if existing is not None and existing != kind:
         raise ValueError(f"Event kind {name!r} is already declared differently.")

@@ -10,7 +10,7 @@ from govbrief.events import DomainEvent, subscribe
 from govbrief.orgs.choices import SCREENING_ROLES, SIGNING_ROLES, Role
 from govbrief.orgs.models import InformantRegistration, Unit, User
 from govbrief.orgs.selectors import users_with_role
-from govbrief.reports.models import Comment, Report, Submission
+from govbrief.reports.models import Comment, Report, ReportVersion, Submission
 
 from .services import notify
 
@@ -22,6 +22,16 @@ def _submission(event: DomainEvent) -> Submission:
 
 def _report(event: DomainEvent) -> Report:
     return Report.objects.select_related("unit", "author", "current_version").get(pk=event.target_id)
+
+
+def _title(event: DomainEvent, sub: Submission) -> str:
+    """The title of the text the event concerned: a later step in the same transaction (a
+    resubmission) may already have replaced the submission's version by the time this runs."""
+    number = event.data.get("version")
+    if number is None or number == sub.version.number:
+        return sub.version.title
+    return ReportVersion.objects.filter(report_id=sub.report_id, number=number).values_list("title", flat=True).first() \
+        or sub.version.title
 
 
 def _actor(event: DomainEvent) -> User | None:
@@ -71,7 +81,7 @@ def sent_back(event: DomainEvent) -> None:
 def submitted(event: DomainEvent) -> None:
     sub = _submission(event)
     _tell(event, _screeners(sub.to_unit), "submitted",
-          _("%(unit)s submitted “%(title)s”.") % {"unit": sub.report.unit, "title": sub.version.title},
+          _("%(unit)s submitted “%(title)s”.") % {"unit": sub.report.unit, "title": _title(event, sub)},
           sub.get_absolute_url())
 
 
@@ -79,7 +89,7 @@ def submitted(event: DomainEvent) -> None:
 def resubmitted(event: DomainEvent) -> None:
     sub = _submission(event)
     _tell(event, _screeners(sub.to_unit), "submitted",
-          _("%(unit)s resubmitted “%(title)s”.") % {"unit": sub.from_unit, "title": sub.version.title},
+          _("%(unit)s resubmitted “%(title)s”.") % {"unit": sub.from_unit, "title": _title(event, sub)},
           sub.get_absolute_url())
 
 
@@ -95,7 +105,7 @@ def returned(event: DomainEvent) -> None:
     sub = _submission(event)
     _tell(event, _sender_people(sub), "returned",
           _("%(office)s returned “%(title)s”: %(reason)s")
-          % {"office": sub.to_unit, "title": sub.version.title, "reason": sub.return_reason},
+          % {"office": sub.to_unit, "title": _title(event, sub), "reason": event.note},
           sub.report.get_absolute_url())
 
 
@@ -108,7 +118,7 @@ def adopted(event: DomainEvent) -> None:
         # as well as to the office that forwarded it.
         people = [*_screeners(sub.from_unit), *_author_and_signers(sub.report)]
     _tell(event, people, "adopted",
-          _("%(office)s adopted “%(title)s”.") % {"office": sub.to_unit, "title": sub.version.title},
+          _("%(office)s adopted “%(title)s”.") % {"office": sub.to_unit, "title": _title(event, sub)},
           sub.report.get_absolute_url())
 
 
@@ -116,7 +126,7 @@ def adopted(event: DomainEvent) -> None:
 def forwarded(event: DomainEvent) -> None:
     sub = _submission(event)
     _tell(event, _screeners(sub.to_unit), "submitted",
-          _("%(unit)s forwarded “%(title)s”.") % {"unit": sub.from_unit, "title": sub.version.title},
+          _("%(unit)s forwarded “%(title)s”.") % {"unit": sub.from_unit, "title": _title(event, sub)},
           sub.get_absolute_url())
     routes = event.data["routes"]
     if routes and routes[0] == event.data["to"]:

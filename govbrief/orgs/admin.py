@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -145,3 +146,14 @@ class InformantRegistrationAdmin(ReadOnlyAdmin):
     list_display = ["unit", "informant_name", "leader_name", "state", "filed_at"]
     list_filter = ["state"]
     search_fields = ["informant_name", "leader_name", "unit__name"]
+
+
+# The admin roles' permission groups are set from orgs/roles.py (ensure_role_groups) after every
+# migration; editing them by hand would let one admin role act as another (三员分立, SPEC §9).
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(ReadOnlyAdmin):
+    list_display = ["name"]
+    filter_horizontal = ["permissions"]

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -30,13 +31,14 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     user = User.objects.filter(username=username).first()
     if user is None or user.is_locked_out:
         return
-    User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-    user.refresh_from_db(fields=["failed_logins"])
-    if user.failed_logins >= settings.GOVBRIEF_LOCKOUT_ATTEMPTS:
-        user.locked_until = timezone.now() + timedelta(minutes=settings.GOVBRIEF_LOCKOUT_MINUTES)
-        user.failed_logins = 0
-        user.save(update_fields=["locked_until", "failed_logins"])
-        events.record("account_locked", actor=None, target=user, data={"until": user.locked_until.isoformat()})
+    with transaction.atomic():  # the lock and its audit entry, or neither
+        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+        user.refresh_from_db(fields=["failed_logins"])
+        if user.failed_logins >= settings.GOVBRIEF_LOCKOUT_ATTEMPTS:
+            user.locked_until = timezone.now() + timedelta(minutes=settings.GOVBRIEF_LOCKOUT_MINUTES)
+            user.failed_logins = 0
+            user.save(update_fields=["locked_until", "failed_logins"])
+            events.record("account_locked", actor=None, target=user, data={"until": user.locked_until.isoformat()})
 
 
 def on_logged_in(sender, user, request=None, **kwargs):

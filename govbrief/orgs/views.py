@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import transaction
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.http import Http404
@@ -122,7 +123,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("dashboard")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        services.account_password_changed(user=form.user, by=form.user)
+        with transaction.atomic():  # the new password and its audit entry, or neither
+            response = super().form_valid(form)
+            services.account_password_changed(user=form.user, by=form.user)
         messages.success(self.request, _("Your password was changed."))
         return response

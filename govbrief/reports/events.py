@@ -38,9 +38,10 @@ REPORT_EVENT_DATA: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     EventAction.SENT_BACK: ((), ()),
     EventAction.NEW_VERSION: (("version",), ()),
     EventAction.SUBMITTED: (("to", "version"), ()),
-    EventAction.ADOPTED: (("adoption", "publication", "mode"), ()),
-    EventAction.ARCHIVED: ((), ()),
-    EventAction.RETURNED: ((), ()),
+    # version: which text was screened (a later resubmission sends another one).
+    EventAction.ADOPTED: (("adoption", "publication", "mode", "version"), ()),
+    EventAction.ARCHIVED: (("version",), ()),
+    EventAction.RETURNED: (("version",), ()),
     EventAction.RESUBMITTED: (("version",), ()),
     # routes: every office the same forward went to, so one notice can name them all.
     EventAction.FORWARDED: (("from", "to", "version", "other_route", "routes"), ()),
@@ -49,9 +50,12 @@ REPORT_EVENT_DATA: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     EventAction.LOCK_BROKEN: (("holder", "since"), ()),
 }
 
+# Each office sees only its own route of a forward; the notice to the originating unit names them all.
+PRIVATE_DATA = {EventAction.FORWARDED: ("routes",)}
+
 for _action, (_required, _optional) in REPORT_EVENT_DATA.items():
     events.declare(f"report.{_action}", EventAction(_action).label, required=_required, optional=_optional,
-                   timeline=_timeline)
+                   timeline=_timeline, private=PRIVATE_DATA.get(_action, ()))
 
 # A comment is its own history line (the Comment row); its event is for the audit log and subscribers.
 COMMENT_KINDS = {

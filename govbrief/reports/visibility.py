@@ -67,9 +67,10 @@ def attachment_rule(user, **scope) -> Q:
     return Q(version__in=ReportVersion.objects.restrict(user, **scope).values("pk"))
 
 
-@visibility.rule(Comment)
+@visibility.rule(Comment, superusers_see_all=False)
 def comment_rule(user, **scope) -> Q:
-    """Internal notes only ever reach the receiving office's staff; messages reach both ends."""
+    """Internal notes only ever reach the receiving office's staff; messages reach both ends. The
+    rule binds superusers too: a system administrator does not read an office's desk."""
     if _no_unit(user):
         return Q(pk__in=[])
     unit = user.unit_id

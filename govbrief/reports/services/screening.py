@@ -33,7 +33,8 @@ def submission_adopt(*, submission: Submission, editor, publication: str = Publi
         sub.state, sub.decided_by, sub.decided_at = SubmissionState.ADOPTED, editor, timezone.now()
         sub.save(update_fields=["state", "decided_by", "decided_at"])
         record(EventAction.ADOPTED, actor=editor, target=sub, note=note, from_state=SubmissionState.SUBMITTED,
-               to_state=SubmissionState.ADOPTED, data={"adoption": adoption.pk, "publication": publication, "mode": mode})
+               to_state=SubmissionState.ADOPTED, data={"adoption": adoption.pk, "publication": publication, "mode": mode,
+                     "version": sub.version.number})
     return adoption
 
 
@@ -43,7 +44,7 @@ def submission_archive(*, submission: Submission, editor, note: str = "") -> Sub
         sub.state, sub.decided_by, sub.decided_at = SubmissionState.ARCHIVED, editor, timezone.now()
         sub.save(update_fields=["state", "decided_by", "decided_at"])
         record(EventAction.ARCHIVED, actor=editor, target=sub, note=note, from_state=SubmissionState.SUBMITTED,
-               to_state=SubmissionState.ARCHIVED)
+               to_state=SubmissionState.ARCHIVED, data={"version": sub.version.number})
     return sub
 
 
@@ -56,5 +57,6 @@ def submission_return(*, submission: Submission, editor, reason: str) -> Submiss
         sub.return_reason = reason.strip()
         sub.save(update_fields=["state", "decided_by", "decided_at", "return_reason"])
         record(EventAction.RETURNED, actor=editor, target=sub, note=sub.return_reason,
-               from_state=SubmissionState.SUBMITTED, to_state=SubmissionState.RETURNED)
+               from_state=SubmissionState.SUBMITTED, to_state=SubmissionState.RETURNED,
+               data={"version": sub.version.number})
     return sub
