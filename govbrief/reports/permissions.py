@@ -17,6 +17,12 @@ def may_draft(user) -> bool:
     return user.is_authenticated and user.unit_id is not None and user.has_role(*DRAFTING_ROLES)
 
 
+def may_draft_for(user, report: Report) -> bool:
+    """Whether the report's drafting pages are for this person at all (its unit's drafters and
+    signers), whatever its state."""
+    return _member(user, report.unit_id) and user.has_role(*DRAFTING_ROLES | SIGNING_ROLES)
+
+
 def may_edit(user, report: Report) -> bool:
     if not _member(user, report.unit_id):
         return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -123,6 +123,8 @@ def report_detail(request, pk):
 @login_required
 def report_edit(request, pk):
     report = _report_or_404(request, pk)
+    if not permissions.may_draft_for(request.user, report):
+        raise PermissionDenied  # not a page of this person's role: only the unit's drafters and signers edit
     if not permissions.report_actions(request.user, report)["edit"]:
         messages.error(request, _("This report cannot be edited now. A signed report needs a new version first."))
         return redirect(report)
@@ -372,6 +374,8 @@ def submission_action(request, pk, action):
 @login_required
 def submission_forward(request, pk):
     sub = _submission_or_404(request, pk)
+    if not permissions.may_screen(request.user, sub):
+        raise PermissionDenied  # only the receiving office's editors forward
     if not permissions.submission_actions(request.user, sub)["forward"]:
         messages.error(request, _("Only an adopted report can be forwarded, by editors of the office that adopted it."))
         return redirect(sub)

@@ -69,3 +69,15 @@ def test_the_shown_text_is_the_newest_version_the_rule_allows(world):
         fresh = Report.objects.get(pk=report.pk)
         expected = selectors.report_text_for(user=user, report=fresh)
         assert (shown.shown_version_id, shown.shown_title) == (expected.pk, expected.title), user.username
+
+
+def test_the_edit_and_forward_pages_are_403_for_other_roles(client, world):
+    report, (sub,) = submitted_report(world.county_informant, world.county_signer, [world.city])
+    services.submission_adopt(submission=sub, editor=world.city_editor)
+    client.force_login(world.city_editor)  # sees the report, is no drafter of the county
+    assert client.get(reverse("reports:edit", args=[report.pk])).status_code == 403
+    client.force_login(world.county_informant)  # sees the submission, is no editor of the city
+    assert client.get(reverse("reports:forward", args=[sub.pk])).status_code == 403
+    assert client.get(reverse("reports:edit", args=[report.pk])).status_code == 302  # signed: a message, not 403
+    client.force_login(world.city_editor)
+    assert client.get(reverse("reports:forward", args=[sub.pk])).status_code == 200
