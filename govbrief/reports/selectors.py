@@ -183,12 +183,13 @@ def report_versions_visible_to(*, user, report: Report) -> list[ReportVersion]:
                 .order_by("number"))
 
 
-def report_text_for(*, user, report: Report) -> ReportVersion | None:
+def report_text_for(*, user, report: Report, versions: list[ReportVersion] | None = None) -> ReportVersion | None:
     """The text to show this user: the current one to its own unit, otherwise the newest version
-    the user may read (never the unit's unsigned revision)."""
+    the user may read (never the unit's unsigned revision). A caller that already holds
+    report_versions_visible_to passes it as ``versions`` instead of reading them again."""
     if _is_origin(user, report):
         return report.current_version
-    visible = report_versions_visible_to(user=user, report=report)
+    visible = versions if versions is not None else report_versions_visible_to(user=user, report=report)
     return visible[-1] if visible else None
 
 

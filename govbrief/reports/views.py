@@ -101,12 +101,12 @@ def report_import(request):
 @login_required
 def report_detail(request, pk):
     report = _report_or_404(request, pk)
-    version = selectors.report_text_for(user=request.user, report=report)
+    versions = selectors.report_versions_visible_to(user=request.user, report=report)
+    version = selectors.report_text_for(user=request.user, report=report, versions=versions)
     actions = permissions.report_actions(request.user, report)
     lineage = selectors.report_lineage(user=request.user, report=report)
     submitted_to = {s.to_unit_id for s, _depth in lineage if s.from_unit_id == report.unit_id}
     targets = [t for t in report_targets_for(unit=report.unit) if t.pk not in submitted_to] if actions["submit"] else []
-    versions = selectors.report_versions_visible_to(user=request.user, report=report)
     return render(request, "reports/report_detail.html", {
         "report": report,
         "version": version,

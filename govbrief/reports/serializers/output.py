@@ -165,10 +165,18 @@ SubmissionActionsSerializer = type(
 )
 
 
+def _versions_for(serializer, report):
+    """selectors.report_versions_visible_to, once per report and request."""
+    if not hasattr(report, "_versions_for_user"):
+        report._versions_for_user = selectors.report_versions_visible_to(user=_user(serializer), report=report)
+    return report._versions_for_user
+
+
 def _text_for(serializer, report):
     """selectors.report_text_for, once per report and request."""
     if not hasattr(report, "_text_for_user"):
-        report._text_for_user = selectors.report_text_for(user=_user(serializer), report=report)
+        report._text_for_user = selectors.report_text_for(user=_user(serializer), report=report,
+                                                          versions=getattr(report, "_versions_for_user", None))
     return report._text_for_user
 
 
@@ -243,12 +251,13 @@ class ReportDetailSerializer(ReportListSerializer):
     @extend_schema_field(VersionSerializer(allow_null=True))
     def get_current_version(self, obj):
         """The text this user may read: the unit's current one, or the newest that reached the user's office."""
+        _versions_for(self, obj)  # the detail lists them anyway: read them once for both
         version = _text_for(self, obj)
         return VersionSerializer(version, context=self.context).data if version else None
 
     @extend_schema_field(VersionSummarySerializer(many=True))
     def get_versions(self, obj):
-        versions = selectors.report_versions_visible_to(user=_user(self), report=obj)
+        versions = _versions_for(self, obj)
         return VersionSummarySerializer(versions, many=True, context=self.context).data
 
     @extend_schema_field(SubmissionBriefSerializer(many=True))
