@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from govbrief.notifications.api import NotificationViewSet
 from govbrief.orgs.api import MeView, UnitViewSet
+from govbrief.orgs.serializers import LockoutAwareAuthTokenSerializer
 from govbrief.reports.api import ReportViewSet, SubmissionViewSet
 
 app_name = "api"
@@ -17,6 +18,7 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
+    serializer_class = LockoutAwareAuthTokenSerializer
 
 
 router = SimpleRouter()

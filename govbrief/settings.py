@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "govbrief.core.guard.RequestGuardMiddleware",
+    "govbrief.orgs.sessions.IdleMarkerMiddleware",
     "govbrief.core.middleware.ForcePasswordChangeMiddleware",
 ]
 
@@ -164,7 +166,10 @@ MEDIA_ROOT = Path(os.environ.get("GOVBRIEF_MEDIA_ROOT", DATA_DIR / "media"))
 # Uploaded files are never served as public media: downloads go through a view that checks access.
 MEDIA_URL = "/media-not-public/"
 FILE_UPLOAD_PERMISSIONS = 0o640
-DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+# A text body (form or JSON) is at most a report's 50,000 characters and its fields, many times over;
+# an upload may also carry attachments, each checked against GOVBRIEF_ATTACHMENT_MAX_BYTES.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("GOVBRIEF_REQUEST_MAX_TEXT_KB", "2560")) * 1024
+GOVBRIEF_REQUEST_MAX_BYTES = int(os.environ.get("GOVBRIEF_REQUEST_MAX_MB", "100")) * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -184,6 +189,11 @@ REST_FRAMEWORK = {
         "govbrief.core.api_permissions.InitialPasswordChanged",
     ],
     "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("GOVBRIEF_API_LOGIN_RATE", "10/min")},
+    "DEFAULT_PARSER_CLASSES": [
+        "govbrief.core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

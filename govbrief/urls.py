@@ -26,3 +26,9 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages in the layout (people) or as core.api's JSON body (API clients): core.views.
+handler400 = "govbrief.core.views.bad_request"
+handler403 = "govbrief.core.views.permission_denied"
+handler404 = "govbrief.core.views.page_not_found"
+handler500 = "govbrief.core.views.server_error"

@@ -8,12 +8,21 @@ from django import forms
 from .web import MAX_ID
 
 
+class AsciiIntegerFormField(forms.IntegerField):
+    """Python's int() reads any script's digits ("٣٨" is 38); an id in a query is ASCII."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not value.strip().isascii():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class IdFilter(django_filters.Filter):
     """An object id: a positive integer the database can hold. Anything else is a 400 with the
     parameter's name on both databases (PostgreSQL would find nothing for a huge id, SQLite could
     not even compare it), and an id the user may not see simply matches nothing."""
 
-    field_class = forms.IntegerField
+    field_class = AsciiIntegerFormField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)

@@ -3,10 +3,65 @@ errors keep the item's index in the path."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
 from .web import MAX_ID
+
+
+def ascii_digits(value) -> bool:
+    """Python's int() reads any script's digits ("٣٨" is 38): an id must be written in ASCII."""
+    return isinstance(value, str) and value.strip().isascii()
+
+
+class StrictCharField(serializers.CharField):
+    """Text must be sent as text: DRF would turn 12 or true into "12" and "True"."""
+
+    default_error_messages = {"not_a_string": _("Not a valid string.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+class AsciiIntegerField(serializers.IntegerField):
+    """An integer sent as a JSON number or, from a form, as ASCII digits; never a bool (True is 1)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or (isinstance(data, str) and not ascii_digits(data)):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class AsciiPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or isinstance(data, float) or (isinstance(data, str) and not ascii_digits(data)):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if isinstance(data, str) and not data.strip().isdigit():
+            self.fail("incorrect_type", data_type="str")
+        return super().to_internal_value(data)
+
+
+class StrictSerializer(serializers.Serializer):
+    """A request body: a field the endpoint does not take is refused with its name (issue 13: a PATCH
+    with ``state`` or ``unit`` was silently ignored, so the client believed it had changed them)."""
+
+    default_error_messages = {"unknown_field": _("This field is not accepted here.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = [key for key in data if key not in writable]
+            if unknown:
+                message = self.error_messages["unknown_field"]
+                raise serializers.ValidationError(
+                    {key: [ErrorDetail(str(message), code="unknown_field")] for key in unknown}
+                )
+        return super().to_internal_value(data)
 
 
 class IndexedListField(serializers.ListField):
@@ -31,7 +86,7 @@ class IdListField(IndexedListField):
     """A list of positive ids."""
 
     def __init__(self, **kwargs):
-        super().__init__(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), **kwargs)
+        super().__init__(child=AsciiIntegerField(min_value=1, max_value=MAX_ID), **kwargs)
 
 
 class ErrorItemSerializer(serializers.Serializer):

@@ -1,13 +1,17 @@
 """The browser's side of edit locks: a heartbeat while the user works and a release on leaving.
 
 Both act only on the requesting user's own lock — neither can take a lock (that happens when the
-edit page is rendered, behind its own policy) — so they need no object-level permission beyond login.
+edit page is rendered, behind its own policy). But they name the object, so they first apply its
+own visibility rule (core.visibility): an id the person may not see is 404, as everywhere else, and
+stepping through ids maps nothing (issue 13). Who holds a lock is told only to the holder's own
+unit: an office sees nothing of a unit's work in progress.
 """
 
 from __future__ import annotations
 
 from functools import wraps
 
+from django.apps import apps
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -32,9 +36,10 @@ def _json_login_required(view):
     return wrapper
 
 
-def _describe(lock: EditLock) -> dict:
+def _describe(lock: EditLock, user) -> dict:
+    same_unit = lock.holder.unit_id is not None and lock.holder.unit_id == user.unit_id
     return {
-        "holder": str(lock.holder),
+        "holder": str(lock.holder) if same_unit else _("someone in another unit"),
         "since": lock.acquired_at.isoformat(),
         "expires_at": lock.expires_at.isoformat(),
     }
@@ -45,6 +50,19 @@ def _target(request) -> LockTarget | None:
         return LockTarget.parse(request.POST.get("type", ""), request.POST.get("id", ""))
     except ValueError:
         return None
+
+
+def _visible(target: LockTarget, user) -> bool:
+    """Only objects under a visibility rule can be locked from a page, and only those the user sees."""
+    model = apps.get_model(target.object_type)
+    restrict = getattr(model.objects, "restrict", None)
+    if restrict is None or not (target.object_id.isascii() and target.object_id.isdigit()):
+        return False
+    return restrict(user).filter(pk=int(target.object_id)).exists()
+
+
+def _not_found() -> JsonResponse:
+    return JsonResponse({"held": False, "detail": _("Not found.")}, status=404)
 
 
 def _bad_request() -> JsonResponse:
@@ -60,14 +78,23 @@ def heartbeat(request):
     target = _target(request)
     if target is None:
         return _bad_request()
+    if not _visible(target, request.user):
+        return _not_found()
     try:
         lock = lock_refresh(target=target, user=request.user)
     except LockHeld as exc:
-        return JsonResponse({"held": False, **_describe(exc.lock), "message": str(exc)}, status=409)
+        return JsonResponse({"held": False, **_describe(exc.lock, request.user),
+                             "message": _message(exc, request.user)}, status=409)
     except LockLost as exc:
         return JsonResponse({"held": False, "holder": None, "since": None, "expires_at": None, "message": str(exc)},
                             status=409)
-    return JsonResponse({"held": True, **_describe(lock)})
+    return JsonResponse({"held": True, **_describe(lock, request.user)})
+
+
+def _message(exc: LockHeld, user) -> str:
+    if exc.lock.holder.unit_id == user.unit_id:
+        return str(exc)
+    return _("Someone else is editing this now.")
 
 
 @never_cache
@@ -79,5 +106,7 @@ def release(request):
     target = _target(request)
     if target is None:
         return _bad_request()
+    if not _visible(target, request.user):
+        return _not_found()
     lock_release(target=target, user=request.user)
     return JsonResponse({"held": False})

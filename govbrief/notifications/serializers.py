@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from govbrief.core.serializers import IdListField
+from govbrief.core.serializers import IdListField, StrictSerializer
 
 from .models import Notification
 
@@ -20,7 +20,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         return obj.read_at is not None
 
 
-class MarkReadSerializer(serializers.Serializer):
+class MarkReadSerializer(StrictSerializer):
     """Either the ids to mark read, or ``all: true``."""
 
     ids = IdListField(required=False, allow_empty=True)

@@ -9,6 +9,7 @@ from govbrief import events
 from govbrief.core.admin import AuditedAdmin, ReadOnlyAdmin
 
 from .choices import Role
+from .forms import LockoutAwareAdminAuthenticationForm
 from .models import DirectPointStatusChange, InformantRegistration, RoleAssignment, Unit, User
 from .permissions import units_administered_by
 from .roles import sync_admin_roles
@@ -151,6 +152,8 @@ class InformantRegistrationAdmin(ReadOnlyAdmin):
 # The admin roles' permission groups are set from orgs/roles.py (ensure_role_groups) after every
 # migration; editing them by hand would let one admin role act as another (三员分立, SPEC §9).
 admin.site.unregister(Group)
+# A locked account is told so on the admin's login too (issue 13), as on the login page and the API.
+admin.site.login_form = LockoutAwareAdminAuthenticationForm
 
 
 @admin.register(Group)

@@ -10,6 +10,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from govbrief.core.filters import IdFilter
+
 from . import selectors
 from .choices import UnitKind, UnitLevel
 from .models import Unit
@@ -19,7 +21,7 @@ from .serializers import MeSerializer, UnitBriefSerializer, UnitSerializer
 class UnitFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices)
     level = django_filters.ChoiceFilter(choices=UnitLevel.choices)
-    parent = django_filters.NumberFilter(field_name="parent_id")
+    parent = IdFilter(field_name="parent_id")
     is_direct_point = django_filters.BooleanFilter()
     q = django_filters.CharFilter(method="filter_q", label="q")
 

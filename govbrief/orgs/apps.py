@@ -13,6 +13,7 @@ class OrgsConfig(AppConfig):
         from govbrief.core.registry import NavSection, register_nav
 
         from . import events  # noqa: F401 - declares the event kinds of accounts and units
+        from . import sessions  # noqa: F401 - marks an explicit logout (the idle-timeout message)
         from .lockout import on_logged_in, on_login_failed
         from .roles import ensure_role_groups
 

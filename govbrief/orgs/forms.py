@@ -1,5 +1,9 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from .lockout import locked_message
 
 from .models import InformantRegistration
 
@@ -37,3 +41,21 @@ class RegistrationForm(forms.ModelForm):
 
 class OpinionForm(forms.Form):
     opinion = forms.CharField(label=_("Opinion"), max_length=300, required=False)
+
+
+class LockoutAwareAuthenticationForm(AuthenticationForm):
+    """Tells a locked-out person why the right password does not work, and until when."""
+
+    def clean(self):
+        message = locked_message(self.cleaned_data.get("username"))
+        if message:
+            raise forms.ValidationError(message, code="locked")
+        return super().clean()
+
+
+class LockoutAwareAdminAuthenticationForm(AdminAuthenticationForm):
+    def clean(self):
+        message = locked_message(self.cleaned_data.get("username"))
+        if message:
+            raise forms.ValidationError(message, code="locked")
+        return super().clean()

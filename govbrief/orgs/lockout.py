@@ -17,6 +17,21 @@ from govbrief import events
 from .models import User
 
 
+def locked_message(username: str | None) -> str | None:
+    """Why the right password does not work now, for every way in: the login page, the admin site
+    and the API token endpoint (issue 13: only the login page said it)."""
+    from django.utils.translation import gettext as _
+
+    if not username:
+        return None
+    locked = User.objects.filter(username=username, locked_until__gt=timezone.now()).values_list(
+        "locked_until", flat=True).first()
+    if locked is None:
+        return None
+    return _("Too many failed logins: this account is locked until %(time)s. Ask your administrator if you "
+             "need it sooner.") % {"time": timezone.localtime(locked).strftime("%H:%M")}
+
+
 class LockoutBackend(ModelBackend):
     """Refuses a locked account even with the right password."""
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.exceptions import ErrorDetail
 
 from .choices import Role
 from .models import Unit, User
@@ -69,3 +71,15 @@ class MeSerializer(serializers.ModelSerializer):
     @extend_schema_field(UnitBriefSerializer(many=True))
     def get_report_targets(self, user) -> list[dict]:
         return UnitBriefSerializer(self.context.get("report_targets", []), many=True).data
+
+
+class LockoutAwareAuthTokenSerializer(AuthTokenSerializer):
+    """The token endpoint says an account is locked, and until when, as the login page does."""
+
+    def validate(self, attrs):
+        from .lockout import locked_message
+
+        message = locked_message(attrs.get("username"))
+        if message:
+            raise serializers.ValidationError({"username": [ErrorDetail(message, code="locked")]})
+        return super().validate(attrs)

@@ -1,11 +1,9 @@
-from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,8 +12,9 @@ from govbrief.core.web import run_service
 
 from . import selectors, services
 from .choices import RegistrationState, UnitKind, UnitLevel
-from .forms import OpinionForm, RegistrationForm
-from .models import Unit, User
+from .forms import LockoutAwareAuthenticationForm, OpinionForm, RegistrationForm
+from .sessions import forget_idle_marker, was_logged_out_idle
+from .models import Unit
 from .permissions import may_decide_registration
 
 
@@ -99,24 +98,23 @@ def registration_detail(request, pk):
 # ---------------------------------------------------------------- accounts (SPEC §2, §9)
 
 
-class LockoutAwareAuthenticationForm(AuthenticationForm):
-    """Tells a locked-out person why the right password does not work, and until when."""
-
-    def clean(self):
-        username = self.cleaned_data.get("username")
-        locked = User.objects.filter(username=username, locked_until__gt=timezone.now()).values_list(
-            "locked_until", flat=True).first() if username else None
-        if locked:
-            raise forms.ValidationError(
-                _("Too many failed logins: this account is locked until %(time)s. Ask your administrator if you "
-                  "need it sooner.") % {"time": timezone.localtime(locked).strftime("%H:%M")}, code="locked")
-        return super().clean()
-
-
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
     authentication_form = LockoutAwareAuthenticationForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # SPEC §9 idle timeout: say why the person is here again (orgs.sessions sets the marker).
+        if was_logged_out_idle(self.request):
+            context["idle_minutes"] = settings.SESSION_COOKIE_AGE // 60
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if context.get("idle_minutes"):
+            forget_idle_marker(response)
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

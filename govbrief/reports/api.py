@@ -16,11 +16,12 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.filters import OrderingFilter
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from govbrief.core.parsers import BoundedJSONParser
 from govbrief.core.serializers import ErrorSerializer, error_responses as _responses
 from govbrief.orgs.choices import SCREENING_ROLES
 
@@ -29,6 +30,7 @@ from .docx_import import import_docx
 from .filters import InboxFilterSet, ReportFilter, SubmissionFilter
 from .models import Attachment, Report
 from .serializers import (
+    CommentCreateSerializer,
     AdoptSerializer,
     AssignSerializer,
     AttachmentSerializer,
@@ -109,7 +111,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     filterset_class = ReportFilter
     ordering_fields = ["updated_at", "created_at", "state", "kind", "urgency", "id"]
     ordering = ["-updated_at", "-id"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
@@ -374,12 +376,12 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(methods=["GET"], summary="Comments this user may read", responses=SubmissionCommentSerializer(many=True))
     @extend_schema(methods=["POST"], summary="Add an internal note or a message to the unit",
-                   request=SubmissionCommentSerializer, responses=_responses(SubmissionCommentSerializer, 201))
+                   request=CommentCreateSerializer, responses=_responses(SubmissionCommentSerializer, 201))
     @action(detail=True, methods=["get", "post"], url_path="comments", url_name="comments", **NO_FILTERS)
     def comments(self, request, pk=None):
         submission = self.get_object()
         if request.method == "POST":
-            data = _valid(SubmissionCommentSerializer, request.data)
+            data = _valid(CommentCreateSerializer, request.data)
             comment = services.comment_add(submission=submission, author=request.user, body=data["body"],
                                            audience=data["audience"])
             return Response(SubmissionCommentSerializer(comment).data, status=status.HTTP_201_CREATED)

@@ -52,6 +52,16 @@ def may_resubmit(user, submission: Submission) -> bool:
     return user.has_role(*SCREENING_ROLES)
 
 
+def has_revision_to_resubmit(submission: Submission) -> bool:
+    """The originating unit resubmits only a new version signed after the return; a forwarding
+    office writes its revised text on the resubmit form itself."""
+    report = submission.report
+    if submission.from_unit_id != report.unit_id:
+        return True
+    return report.current_version_id != submission.version_id and report.state in (ReportState.SIGNED,
+                                                                                   ReportState.SUBMITTED)
+
+
 def report_actions(user, report: Report) -> dict[str, bool]:
     """The transitions this user can take on this report now (role and state)."""
     state = report.state
@@ -73,7 +83,8 @@ def submission_actions(user, submission: Submission) -> dict[str, bool]:
         "archive": screen and state in SUBMISSION_TRANSITIONS["archive"],
         "return": screen and state in SUBMISSION_TRANSITIONS["return"],
         "forward": screen and state in SUBMISSION_TRANSITIONS["forward"],
-        "resubmit": may_resubmit(user, submission) and state in SUBMISSION_TRANSITIONS["resubmit"],
+        "resubmit": may_resubmit(user, submission) and state in SUBMISSION_TRANSITIONS["resubmit"]
+        and has_revision_to_resubmit(submission),
         "take": state in SUBMISSION_TRANSITIONS["assign"] and submission.assignee_id != user.pk
         and may_assign(user, submission, user),
         "assign": state in SUBMISSION_TRANSITIONS["assign"] and screen and user.has_role(Role.CHIEF_EDITOR),
@@ -102,12 +113,20 @@ def may_release(user, submission: Submission) -> bool:
     )
 
 
+def is_screener(user, submission: Submission) -> bool:
+    """An editor or the chief editor of the office the item was sent to."""
+    return _member(user, submission.to_unit_id) and user.has_role(*SCREENING_ROLES)
+
+
 def may_comment(user, submission: Submission, audience: str) -> bool:
-    """Internal notes are for the receiving office's staff; messages are between the office and
-    the unit that sent the item."""
+    """Internal notes are the screening editors' working notes; messages go between them and the
+    people of the sending unit who draft and sign (issue 13: a leader or an administrator of the
+    office reads the item but does not write on it)."""
     if audience == CommentAudience.INTERNAL:
-        return _member(user, submission.to_unit_id)
-    return _member(user, submission.to_unit_id) or _member(user, submission.from_unit_id)
+        return is_screener(user, submission)
+    return is_screener(user, submission) or (
+        _member(user, submission.from_unit_id) and user.has_role(*DRAFTING_ROLES, *SIGNING_ROLES)
+    )
 
 
 def may_break_report_lock(user, report: Report) -> bool:

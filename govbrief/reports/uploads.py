@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from govbrief.core import limits
+
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP = b"PK\x03\x04"
 # extension -> (accepted leading bytes, content type)
@@ -29,9 +31,24 @@ ALLOWED_TYPES: dict[str, tuple[tuple[bytes, ...], str]] = {
 }
 
 
+def clean_name(raw: str) -> str:
+    """The name people see and download: no folders, no control characters, and at most
+    ATTACHMENT_NAME_MAX_CHARS long with its extension kept (issue 13: a 300-character name was a
+    500 on PostgreSQL and was stored past the column's limit on SQLite)."""
+    name = os.path.basename((raw or "").replace("\\", "/"))
+    name = "".join(ch for ch in name if ch >= " " and ch != "\x7f").strip()
+    stem, ext = os.path.splitext(name)
+    if len(ext) > 10:  # not an extension we accept anyway; keep the name's start
+        stem, ext = name, ""
+    room = limits.ATTACHMENT_NAME_MAX_CHARS - len(ext)
+    if len(stem) > room:
+        stem = stem[: room - 1].rstrip() + "…"
+    return stem + ext
+
+
 def check_upload(uploaded) -> tuple[str, str, str]:
     """Validate an uploaded file; return (clean name, content type, sha256). Raises ValidationError."""
-    name = os.path.basename(uploaded.name or "").strip().replace("\x00", "")
+    name = clean_name(uploaded.name or "")
     ext = os.path.splitext(name)[1].lower()
     if ext not in ALLOWED_TYPES:
         raise ValidationError(

@@ -695,7 +695,7 @@ def test_receiving_editor_returns_with_a_reason(world):
     assert response.json()["return_reason"] == "要素不全"
     sender_view = api(world.township_informant).get(sub_url(sub)).json()
     assert sender_view["return_reason"] == "要素不全"
-    assert sender_view["allowed_actions"]["resubmit"] is True
+    assert sender_view["allowed_actions"]["resubmit"] is False  # nothing new to send until a new version is signed
 
 
 def test_return_needs_a_reason(world):

@@ -5,7 +5,8 @@ from govbrief.core.serializers import ErrorSerializer, IndexedListField
 
 from .compare import ComparisonSerializer, RewriteSerializer
 from .desk import (
-    AssignSerializer, BulkResultSerializer, BulkSerializer, QueueCountsSerializer, SubmissionCommentSerializer,
+    AssignSerializer, BulkResultSerializer, BulkSerializer, CommentCreateSerializer, QueueCountsSerializer,
+    SubmissionCommentSerializer,
 )
 from .input import (
     AdoptSerializer, AttachmentUploadSerializer, CommentSerializer, DocxImportSerializer, ForwardSerializer,
@@ -20,7 +21,7 @@ from .output import (
 
 __all__ = [
     "AdoptSerializer", "AdoptionSerializer", "AssignSerializer", "AttachmentSerializer", "AttachmentUploadSerializer",
-    "BulkResultSerializer", "BulkSerializer", "CommentSerializer", "ComparisonSerializer", "RewriteSerializer", "DocxImportSerializer", "EditLockSerializer",
+    "BulkResultSerializer", "BulkSerializer", "CommentCreateSerializer", "CommentSerializer", "ComparisonSerializer", "RewriteSerializer", "DocxImportSerializer", "EditLockSerializer",
     "ErrorSerializer", "EventSerializer", "ForwardSerializer", "InboxItemSerializer", "IndexedListField",
     "NoteSerializer", "QueueCountsSerializer", "ReportActionsSerializer", "ReportCreateSerializer",
     "ReportDetailSerializer", "ReportListSerializer", "ReportUpdateSerializer", "ResubmitSerializer",

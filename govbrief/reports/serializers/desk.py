@@ -5,16 +5,17 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from govbrief.core.serializers import IdListField
+from govbrief.core import limits
+from govbrief.core.serializers import AsciiPrimaryKeyRelatedField, IdListField, StrictCharField, StrictSerializer
 from govbrief.orgs.models import User
 from govbrief.orgs.serializers import UnitBriefSerializer, UserBriefSerializer
 
-from ..choices import AdoptionMode, Publication, Queue
+from ..choices import AdoptionMode, CommentAudience, Publication, Queue
 from ..models import Comment
 from ..services import BULK_ACTIONS
 
-class AssignSerializer(serializers.Serializer):
-    assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(),
+class AssignSerializer(StrictSerializer):
+    assignee = AsciiPrimaryKeyRelatedField(queryset=User.objects.all(),
                                                   help_text=_("User id of an editor of the receiving office."))
 
 
@@ -28,21 +29,26 @@ class SubmissionCommentSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "author", "author_unit", "created_at"]
 
 
+class CommentCreateSerializer(StrictSerializer):
+    audience = serializers.ChoiceField(choices=CommentAudience.choices, label=_("visible to"))
+    body = StrictCharField(max_length=limits.COMMENT_MAX_CHARS, label=_("text"))
+
+
 # One count per queue, named after the Queue choices so the two never drift apart.
 QueueCountsSerializer = type(
     "QueueCountsSerializer", (serializers.Serializer,), {q: serializers.IntegerField() for q in Queue.values}
 )
 
 
-class BulkSerializer(serializers.Serializer):
+class BulkSerializer(StrictSerializer):
     action = serializers.ChoiceField(choices=[(a, a) for a in BULK_ACTIONS])
     ids = IdListField(allow_empty=False, max_length=500)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = StrictCharField(required=False, allow_blank=True, default="", max_length=limits.REASON_MAX_CHARS)
     publication = serializers.ChoiceField(choices=Publication.choices, required=False, default=Publication.GENERAL)
     mode = serializers.ChoiceField(choices=AdoptionMode.choices, required=False, default=AdoptionMode.AS_IS)
-    assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(),
+    assignee = AsciiPrimaryKeyRelatedField(queryset=User.objects.all(),
                                                   required=False, allow_null=True, default=None)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    note = StrictCharField(required=False, allow_blank=True, default="", max_length=limits.NOTE_MAX_CHARS)
 
 
 class BulkResultSerializer(serializers.Serializer):

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from govbrief.core.serializers import IdListField, IndexedListField
+from govbrief.core import limits
+from govbrief.core.serializers import IdListField, IndexedListField, StrictCharField, StrictSerializer
 from govbrief.orgs.models import Unit
 
 from ..choices import AdoptionMode, Distribution, Publication, ReportKind, Urgency
@@ -43,100 +44,105 @@ def _check_file(uploaded):
     return uploaded
 
 
-class ReportCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200, label=_label(ReportVersion, "title"))
-    body = serializers.CharField(label=_label(ReportVersion, "body"))
-    keywords = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
+class ReportCreateSerializer(StrictSerializer):
+    title = StrictCharField(max_length=limits.TITLE_MAX_CHARS, label=_label(ReportVersion, "title"))
+    body = StrictCharField(max_length=limits.BODY_MAX_CHARS, label=_label(ReportVersion, "body"))
+    keywords = StrictCharField(max_length=limits.KEYWORDS_MAX_CHARS, required=False, allow_blank=True, default="",
                                      label=_label(ReportVersion, "keywords"))
     kind = serializers.ChoiceField(choices=ReportKind.choices, label=_label(ReportVersion, "kind"))
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.ROUTINE, label=_label(ReportVersion, "urgency"))
     distribution = serializers.ChoiceField(choices=Distribution.choices, default=Distribution.INTERNAL,
                                            label=_label(ReportVersion, "distribution"))
-    contact_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="",
+    contact_name = StrictCharField(max_length=50, required=False, allow_blank=True, default="",
                                          label=_label(Report, "contact_name"))
-    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="",
+    contact_phone = StrictCharField(max_length=40, required=False, allow_blank=True, default="",
                                           label=_label(Report, "contact_phone"))
     attachments = IndexedListField(child=serializers.FileField(validators=[_check_file]), required=False, default=list,
                                    label=_label(Attachment, "file"))
 
 
-class ReportUpdateSerializer(serializers.Serializer):
+class ReportUpdateSerializer(StrictSerializer):
     """Only the fields sent are changed."""
 
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True,
+    title = StrictCharField(max_length=limits.TITLE_MAX_CHARS, required=False, allow_blank=True,
                                   label=_label(ReportVersion, "title"))
-    body = serializers.CharField(required=False, allow_blank=True, label=_label(ReportVersion, "body"))
-    keywords = serializers.CharField(max_length=200, required=False, allow_blank=True,
+    body = StrictCharField(max_length=limits.BODY_MAX_CHARS, required=False, allow_blank=True, label=_label(ReportVersion, "body"))
+    keywords = StrictCharField(max_length=limits.KEYWORDS_MAX_CHARS, required=False, allow_blank=True,
                                      label=_label(ReportVersion, "keywords"))
     kind = serializers.ChoiceField(choices=ReportKind.choices, required=False, label=_label(ReportVersion, "kind"))
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, label=_label(ReportVersion, "urgency"))
     distribution = serializers.ChoiceField(choices=Distribution.choices, required=False,
                                            label=_label(ReportVersion, "distribution"))
-    contact_name = serializers.CharField(max_length=50, required=False, allow_blank=True,
+    contact_name = StrictCharField(max_length=50, required=False, allow_blank=True,
                                          label=_label(Report, "contact_name"))
-    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True,
+    contact_phone = StrictCharField(max_length=40, required=False, allow_blank=True,
                                           label=_label(Report, "contact_phone"))
-    revision = serializers.CharField(required=False, help_text=_(
+    revision = StrictCharField(required=False, help_text=_(
         "The revision token of the copy you edited (from the report's detail); a save on a stale copy is refused."))
 
 
-class DocxImportSerializer(serializers.Serializer):
+class DocxImportSerializer(StrictSerializer):
     file = serializers.FileField(label=_("Word (.docx) file"))
     kind = serializers.ChoiceField(choices=ReportKind.choices, default=ReportKind.NEWS, label=_label(ReportVersion, "kind"))
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.ROUTINE, label=_label(ReportVersion, "urgency"))
     distribution = serializers.ChoiceField(choices=Distribution.choices, default=Distribution.INTERNAL,
                                            label=_label(ReportVersion, "distribution"))
-    contact_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="",
+    contact_name = StrictCharField(max_length=50, required=False, allow_blank=True, default="",
                                          label=_label(Report, "contact_name"))
-    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="",
+    contact_phone = StrictCharField(max_length=40, required=False, allow_blank=True, default="",
                                           label=_label(Report, "contact_phone"))
 
 
-class AttachmentUploadSerializer(serializers.Serializer):
+class AttachmentUploadSerializer(StrictSerializer):
     file = serializers.FileField(label=_label(Attachment, "file"), validators=[_check_file])
 
 
-class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", label=_label(ReportEvent, "note"))
+class NoteSerializer(StrictSerializer):
+    note = StrictCharField(max_length=limits.NOTE_MAX_CHARS, required=False, allow_blank=True, default="",
+                           label=_label(ReportEvent, "note"))
 
 
-class CommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="", label=_("comment"))
+class CommentSerializer(StrictSerializer):
+    comment = StrictCharField(max_length=limits.COMMENT_MAX_CHARS, required=False, allow_blank=True, default="",
+                              label=_("comment"))
 
 
-class SubmitSerializer(serializers.Serializer):
+class SubmitSerializer(StrictSerializer):
     targets = UnitIdListField(label=_label(Submission, "to_unit"), help_text=_("Ids of the receiving offices."))
-    note = serializers.CharField(required=False, allow_blank=True, default="", label=_label(ReportEvent, "note"))
+    note = StrictCharField(max_length=limits.NOTE_MAX_CHARS, required=False, allow_blank=True, default="",
+                           label=_label(ReportEvent, "note"))
 
 
-class AdoptSerializer(serializers.Serializer):
+class AdoptSerializer(StrictSerializer):
     publication = serializers.ChoiceField(choices=Publication.choices, default=Publication.GENERAL,
                                           label=_label(Adoption, "publication"))
     mode = serializers.ChoiceField(choices=AdoptionMode.choices, default=AdoptionMode.AS_IS,
                                    label=_label(Adoption, "mode"))
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="",
+    note = StrictCharField(max_length=300, required=False, allow_blank=True, default="",
                                  label=_label(Adoption, "note"))
 
 
-class ReturnSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="",
+class ReturnSerializer(StrictSerializer):
+    reason = StrictCharField(max_length=limits.REASON_MAX_CHARS, required=False, allow_blank=True, default="",
                                    label=_label(Submission, "return_reason"))
 
 
-class ForwardSerializer(serializers.Serializer):
+class ForwardSerializer(StrictSerializer):
     """转报: the office's edited text goes up; title, body and keywords default to the text received."""
 
     targets = UnitIdListField(label=_label(Submission, "to_unit"), help_text=_("Ids of the receiving offices."))
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True,
+    title = StrictCharField(max_length=limits.TITLE_MAX_CHARS, required=False, allow_blank=True,
                                   label=_label(ReportVersion, "title"))
-    body = serializers.CharField(required=False, allow_blank=True, label=_label(ReportVersion, "body"))
-    keywords = serializers.CharField(max_length=200, required=False, allow_blank=True,
+    body = StrictCharField(max_length=limits.BODY_MAX_CHARS, required=False, allow_blank=True, label=_label(ReportVersion, "body"))
+    keywords = StrictCharField(max_length=limits.KEYWORDS_MAX_CHARS, required=False, allow_blank=True,
                                      label=_label(ReportVersion, "keywords"))
-    note = serializers.CharField(required=False, allow_blank=True, default="", label=_label(ReportEvent, "note"))
+    note = StrictCharField(max_length=limits.NOTE_MAX_CHARS, required=False, allow_blank=True, default="",
+                           label=_label(ReportEvent, "note"))
 
 
-class ResubmitSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True,
+class ResubmitSerializer(StrictSerializer):
+    title = StrictCharField(max_length=limits.TITLE_MAX_CHARS, required=False, allow_blank=True,
                                   label=_label(ReportVersion, "title"))
-    body = serializers.CharField(required=False, allow_blank=True, label=_label(ReportVersion, "body"))
-    note = serializers.CharField(required=False, allow_blank=True, default="", label=_label(ReportEvent, "note"))
+    body = StrictCharField(max_length=limits.BODY_MAX_CHARS, required=False, allow_blank=True, label=_label(ReportVersion, "body"))
+    note = StrictCharField(max_length=limits.NOTE_MAX_CHARS, required=False, allow_blank=True, default="",
+                           label=_label(ReportEvent, "note"))

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from govbrief.orgs.serializers import UnitBriefSerializer, UserBriefSerializer
 
 from .. import permissions, selectors
-from ..choices import Distribution, ReportKind, SubmissionState, Urgency
+from ..choices import Distribution, ReportKind, ReportState, SubmissionState, Urgency
 from ..models import Adoption, Attachment, Report, ReportEvent, ReportVersion, Submission
 
 
@@ -180,6 +180,11 @@ def _text_for(serializer, report):
     return report._text_for_user
 
 
+def _own_unit(serializer, report) -> bool:
+    user = _user(serializer)
+    return user.is_superuser or report.unit_id == user.unit_id
+
+
 def _shown(serializer, obj, field: str):
     """A field of the text this user reads: annotated on lists (selectors.annotate_shown_text),
     looked up once per report otherwise."""
@@ -230,6 +235,15 @@ class ReportListSerializer(serializers.ModelSerializer):
                   "author", "created_at", "updated_at"]
         read_only_fields = fields
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not _own_unit(self, instance):
+            # An office sees what reached it, never the unit's work in progress (issue 13): a report
+            # the unit is revising after a return is still, for the office, one that was submitted.
+            data["state"] = ReportState.SUBMITTED.value
+            data["state_display"] = str(ReportState.SUBMITTED.label)
+        return data
+
 
 class ReportDetailSerializer(ReportListSerializer):
     """A report as its reader sees it: the current text, every version with its proof, the
@@ -274,16 +288,19 @@ class ReportDetailSerializer(ReportListSerializer):
         return permissions.report_actions(_user(self), obj)
 
     def get_revision(self, obj) -> str:
-        """Send it back with an edit so a save on a stale copy is refused."""
+        """Send it back with an edit so a save on a stale copy is refused (empty for an office: its
+        changes would tell when the unit works on its draft)."""
         from ..services import report_revision
 
-        return report_revision(obj)
+        return report_revision(obj) if _own_unit(self, obj) else ""
 
     @extend_schema_field(EditLockSerializer(allow_null=True))
     def get_edit_lock(self, obj):
-        """Who is editing the draft now, if anyone."""
+        """Who in the unit is editing the draft now, if anyone; never shown outside the unit."""
         from govbrief.locks.selectors import lock_for
 
+        if not _own_unit(self, obj):
+            return None
         lock = lock_for(target=obj)
         return EditLockSerializer(lock, context=self.context).data if lock else None
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from govbrief import events
+from govbrief.core import limits
 from govbrief.core.errors import ActionNotAllowed, TransitionError
 
 from ..choices import Distribution
@@ -48,8 +49,32 @@ def require_state(state: str, transition: str, table: dict, label: str) -> None:
         )
 
 
+LENGTHS = {
+    "title": limits.TITLE_MAX_CHARS,
+    "body": limits.BODY_MAX_CHARS,
+    "keywords": limits.KEYWORDS_MAX_CHARS,
+    "contact_name": 50,
+    "contact_phone": 40,
+    "note": limits.NOTE_MAX_CHARS,
+}
+
+
 def validate_fields(fields: dict) -> None:
+    """The rules every text of a report obeys, whichever page, API call or import it came from."""
     errors: dict[str, list[str]] = {}
+    for name, limit in LENGTHS.items():
+        value = fields.get(name)
+        if name == "body" and isinstance(value, str):
+            from ..docx_import import clean_body
+
+            value = clean_body(value)  # what is stored: pasted layout lines do not count
+        if isinstance(value, str):
+            try:
+                limits.check_length(value, limit, name, _label(name))
+                if name == "body":
+                    limits.check_paragraphs(value)
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
     if "title" in fields and not (fields.get("title") or "").strip():
         errors["title"] = [_("Give the report a title.")]
     if "body" in fields and not (fields.get("body") or "").strip():
@@ -61,3 +86,19 @@ def validate_fields(fields: dict) -> None:
         ]
     if errors:
         raise ValidationError(errors)
+
+
+def check_text(value: str, limit: int, field: str) -> None:
+    """A note, comment or reason of a transition: bounded like the text it accompanies."""
+    limits.check_length(value or "", limit, field, _label(field) if field != "comment" else _("Comment"))
+
+
+def _label(name: str) -> str:
+    from ..models import Report, ReportEvent, ReportVersion
+
+    for model in (ReportVersion, Report, ReportEvent):
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except Exception:  # noqa: BLE001 - FieldDoesNotExist: try the next model
+            continue
+    return name

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govbrief import events
+from govbrief.core import limits
 from govbrief.core.errors import ActionNotAllowed
 from govbrief.core.web import error_messages
 from govbrief.orgs.models import User
@@ -28,8 +29,9 @@ from .screening import submission_adopt, submission_archive, submission_return
 
 def submission_mark_opened(*, submission: Submission, user) -> None:
     """An editor opened the item: it is read for this editor, and no longer "new" for the office.
-    Only the receiving office's people count: the sender looking at its own item is not a reading."""
-    if user.unit_id != submission.to_unit_id:
+    Only the receiving office's editors count (issue 13): the sender looking at its own item, or a
+    leader or administrator of the office glancing at it, is not a screening."""
+    if not permissions.is_screener(user, submission):
         return
     SubmissionRead.objects.bulk_create([SubmissionRead(submission=submission, user=user)], ignore_conflicts=True)
     if submission.first_opened_at is None:
@@ -74,6 +76,7 @@ def comment_add(*, submission: Submission, author, body: str, audience: str = Co
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": [_("Write something first.")]})
+    limits.check_length(body, limits.COMMENT_MAX_CHARS, "body", _("Comment"))
     if audience not in CommentAudience.values:
         raise ValidationError({"audience": [_("Choose who may read it.")]})
     require(permissions.may_comment(author, submission, audience), _("You may not comment on this item."))

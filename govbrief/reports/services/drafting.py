@@ -23,7 +23,7 @@ from ._common import (
     EDITABLE_FIELDS, REPORT_FIELDS, TEXT_FIELDS, VERSION_PARTICULARS, lock_report, record, require, require_state,
     validate_fields,
 )
-from .versions import attach
+from .versions import attach, files_kept_on_commit
 
 REVISION_FIELDS = ("updated_at", "current_version_id", "state")
 
@@ -32,9 +32,10 @@ def report_create(*, author, title: str, body: str, kind: str, urgency: str = "r
                   distribution: str = Distribution.INTERNAL, contact_name: str = "", contact_phone: str = "",
                   keywords: str = "", attachments: Sequence = (), imported: bool = False) -> Report:
     require(permissions.may_draft(author), _("Only informants and signers of a unit can draft reports."))
-    validate_fields({"title": title, "body": body, "distribution": distribution})
+    validate_fields({"title": title, "body": body, "distribution": distribution, "keywords": keywords,
+                     "contact_name": contact_name, "contact_phone": contact_phone})
     checked = [(f, *check_upload(f)) for f in attachments]
-    with transaction.atomic():
+    with files_kept_on_commit(), transaction.atomic():
         report = Report.objects.create(
             unit_id=author.unit_id, author=author,
             contact_name=contact_name or author.get_full_name(), contact_phone=contact_phone or author.mobile or author.office_phone,
@@ -97,7 +98,7 @@ def report_update(*, report: Report, user, revision: str | None = None, **change
 
 def attachment_add(*, report: Report, user, uploaded) -> Attachment:
     name, content_type, sha = check_upload(uploaded)
-    with transaction.atomic():
+    with files_kept_on_commit(), transaction.atomic():
         report = lock_report(report)
         require(permissions.may_edit(user, report), _("You may not edit this report."))
         require_state(report.state, "edit", REPORT_TRANSITIONS, report.get_state_display())

@@ -31,7 +31,8 @@ def submission_forward(*, submission: Submission, editor, targets: Iterable[Unit
     targets = list(targets)
     if not targets:
         raise ValidationError({"targets": [_("Choose at least one receiving office.")]})
-    validate_fields({k: v for k, v in {"title": title, "body": body}.items() if v is not None})
+    validate_fields({k: v for k, v in {"title": title, "body": body, "keywords": keywords, "note": note}.items()
+                     if v is not None})
     with transaction.atomic():
         sub = screen_start(submission, editor, "forward")
         lock_require(target=sub, user=editor)

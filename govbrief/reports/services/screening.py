@@ -7,10 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govbrief.core import limits
+
 from .. import permissions
 from ..choices import SUBMISSION_TRANSITIONS, AdoptionMode, EventAction, Publication, SubmissionState
 from ..models import Adoption, Submission
-from ._common import lock_submission, record, require, require_state
+from ._common import check_text, lock_submission, record, require, require_state
 
 
 def screen_start(submission: Submission, editor, transition: str) -> Submission:
@@ -22,6 +24,7 @@ def screen_start(submission: Submission, editor, transition: str) -> Submission:
 
 def submission_adopt(*, submission: Submission, editor, publication: str = Publication.GENERAL,
                      mode: str = AdoptionMode.AS_IS, note: str = "") -> Adoption:
+    check_text(note, limits.NOTE_MAX_CHARS, "note")
     if publication not in Publication.values:
         raise ValidationError({"publication": [_("Choose a publication.")]})
     if mode not in AdoptionMode.values:
@@ -39,6 +42,7 @@ def submission_adopt(*, submission: Submission, editor, publication: str = Publi
 
 
 def submission_archive(*, submission: Submission, editor, note: str = "") -> Submission:
+    check_text(note, limits.NOTE_MAX_CHARS, "note")
     with transaction.atomic():
         sub = screen_start(submission, editor, "archive")
         sub.state, sub.decided_by, sub.decided_at = SubmissionState.ARCHIVED, editor, timezone.now()
@@ -51,6 +55,7 @@ def submission_archive(*, submission: Submission, editor, note: str = "") -> Sub
 def submission_return(*, submission: Submission, editor, reason: str) -> Submission:
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Give the reason for returning it; the unit will see it.")]})
+    check_text(reason, limits.REASON_MAX_CHARS, "reason")
     with transaction.atomic():
         sub = screen_start(submission, editor, "return")
         sub.state, sub.decided_by, sub.decided_at = SubmissionState.RETURNED, editor, timezone.now()

@@ -8,14 +8,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govbrief.core import limits
+
 from .. import permissions
 from ..choices import REPORT_TRANSITIONS, EventAction, ReportState
 from ..models import Report, ReportVersion
-from ._common import lock_report, record, require, require_state
+from ._common import check_text, lock_report, record, require, require_state
 from .versions import copy_attachments, derived_version
 
 
 def report_request_signoff(*, report: Report, user, note: str = "") -> Report:
+    check_text(note, limits.NOTE_MAX_CHARS, "note")
     with transaction.atomic():
         report = lock_report(report)
         require(permissions.may_edit(user, report), _("You may not send this report for sign-off."))
@@ -28,6 +31,7 @@ def report_request_signoff(*, report: Report, user, note: str = "") -> Report:
 
 
 def report_sign_off(*, report: Report, signer, comment: str = "") -> Report:
+    check_text(comment, limits.NOTE_MAX_CHARS, "comment")
     """签发: freeze the current text; the hash and the signer prove what was signed."""
     with transaction.atomic():
         report = lock_report(report)
@@ -48,6 +52,7 @@ def report_sign_off(*, report: Report, signer, comment: str = "") -> Report:
 def report_send_back(*, report: Report, signer, comment: str) -> Report:
     if not (comment or "").strip():
         raise ValidationError({"comment": [_("Say what needs changing.")]})
+    check_text(comment, limits.REASON_MAX_CHARS, "comment")
     with transaction.atomic():
         report = lock_report(report)
         require(permissions.may_sign(signer, report), _("Only a signer of the reporting unit may send reports back."))

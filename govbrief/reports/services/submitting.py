@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govbrief.core import limits
 from govbrief.core.errors import TransitionError
 from govbrief.orgs.models import Unit
 from govbrief.orgs.selectors import report_targets_for
@@ -17,11 +18,13 @@ from govbrief.orgs.selectors import report_targets_for
 from .. import permissions
 from ..choices import REPORT_TRANSITIONS, SUBMISSION_TRANSITIONS, EventAction, ReportState, SubmissionState
 from ..models import Report, Submission
-from ._common import lock_report, lock_submission, record, require, require_state, validate_fields
+from ._common import check_text, lock_report, lock_submission, record, require, require_state, validate_fields
+from ..docx_import import clean_body
 from .versions import office_version
 
 
 def report_submit(*, report: Report, user, targets: Iterable[Unit], note: str = "") -> list[Submission]:
+    check_text(note, limits.NOTE_MAX_CHARS, "note")
     targets = list(targets)
     if not targets:
         raise ValidationError({"targets": [_("Choose at least one receiving office.")]})
@@ -61,24 +64,40 @@ def report_submit(*, report: Report, user, targets: Iterable[Unit], note: str = 
 
 def submission_resubmit(*, submission: Submission, user, title: str | None = None, body: str | None = None,
                         note: str = "") -> Submission:
-    """After a return the sender revises and sends again. The originating unit resends its current
-    signed version; a forwarding office sends a new edited version of its own."""
+    """After a return the sender revises and sends again (issue 13: never the text that was returned).
+    The originating unit sends the new version it has signed since; its text changes only through
+    that version, so a title or body sent along is refused. A forwarding office sends a new edited
+    version of its own, which must differ from the one returned. The return reason stays in the
+    history (the return's event) and leaves the item, which is waiting for screening again."""
+    check_text(note, limits.NOTE_MAX_CHARS, "note")
     with transaction.atomic():
         sub = lock_submission(submission)
         require(permissions.may_resubmit(user, sub), _("Only the sending unit may resubmit this report."))
         require_state(sub.state, "resubmit", SUBMISSION_TRANSITIONS, sub.get_state_display())
         report = lock_report(sub.report)
         if sub.from_unit_id == report.unit_id:
+            sent = {f: v for f, v in {"title": title, "body": body}.items() if v is not None}
+            if sent:
+                message = _("The unit revises its text in a new version, signed off before it is resubmitted; "
+                            "resubmitting sends that version.")
+                raise ValidationError({f: [ValidationError(message, code="not_accepted")] for f in sent})
             version = report.current_version
+            if version.pk == sub.version_id:
+                raise TransitionError(_("This is the version that was returned. Start a new version, revise it and "
+                                        "have it signed off, then resubmit."), code="unchanged")
             if not version.is_frozen:
                 raise TransitionError(_("Nothing leaves a unit unsigned: have the revised text signed off first."), code="unsigned")
             report.state = ReportState.SUBMITTED
         else:
-            validate_fields({"title": title if title is not None else sub.version.title,
-                             "body": body if body is not None else sub.version.body})
+            new_title = (title if title is not None else sub.version.title).strip()
+            new_body = clean_body(body) if body is not None else sub.version.body
+            validate_fields({"title": new_title, "body": new_body})
+            if new_title == sub.version.title and new_body == sub.version.body:
+                message = _("Revise the text before resubmitting: it is the same as the text that was returned.")
+                raise ValidationError({"body": [ValidationError(message, code="unchanged")]})
             version = office_version(report=report, base=sub.version, office_id=sub.from_unit_id, editor=user,
                                      title=title, body=body, keywords=None)
-        sub.version, sub.state = version, SubmissionState.SUBMITTED
+        sub.version, sub.state, sub.return_reason = version, SubmissionState.SUBMITTED, ""
         sub.submitted_at, sub.submitted_by, sub.decided_at, sub.decided_by = timezone.now(), user, None, None
         sub.save()
         report.updated_at = timezone.now()

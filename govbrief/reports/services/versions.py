@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone
 
 from ..docx_import import clean_body
@@ -10,10 +14,42 @@ from ._common import VERSION_PARTICULARS
 
 
 def attach(version: ReportVersion, uploaded, name: str, content_type: str, sha: str, user) -> Attachment:
+    """Store the file and its row. The file is written first (the row names where it is); if the
+    row or anything after it in the caller's transaction fails, the file is deleted again (issue 13:
+    a failed upload left its file on disk)."""
     att = Attachment(version=version, name=name, size=uploaded.size, content_type=content_type, sha256=sha, uploaded_by=user)
     att.file.save(name, uploaded, save=False)
+    stored = att.file.name
+    _delete_on_rollback(stored)
     att.save()
     return att
+
+
+def _delete_on_rollback(name: str) -> None:
+    """Delete a stored file unless the current transaction commits. Django has no on_rollback hook:
+    the file is listed on the connection and the atomic block that owns the service removes what
+    is left when it exits with an error (files_kept_on_commit)."""
+    pending = getattr(transaction.get_connection(), "_govbrief_pending_files", None)
+    if pending is not None:
+        pending.append(name)
+
+
+@contextmanager
+def files_kept_on_commit():
+    """Wrap a service's transaction that stores files: on any error the files it stored are deleted."""
+    connection = transaction.get_connection()
+    outer = getattr(connection, "_govbrief_pending_files", None)
+    connection._govbrief_pending_files = pending = []
+    try:
+        yield
+    except BaseException:
+        for name in pending:
+            default_storage.delete(name)
+        raise
+    finally:
+        connection._govbrief_pending_files = outer
+        if outer is not None:
+            outer.extend(pending)
 
 
 def copy_attachments(source: ReportVersion, target: ReportVersion) -> None:
