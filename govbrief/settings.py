@@ -189,12 +189,9 @@ REST_FRAMEWORK = {
         "govbrief.core.api_permissions.InitialPasswordChanged",
     ],
     "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("GOVBRIEF_API_LOGIN_RATE", "10/min")},
-    "DEFAULT_PARSER_CLASSES": [
-        "govbrief.core.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON bodies; the endpoints that take files add multipart themselves.
+    "DEFAULT_PARSER_CLASSES": ["govbrief.core.parsers.BoundedJSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "govbrief.core.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

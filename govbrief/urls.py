@@ -20,6 +20,7 @@ urlpatterns = [
     path("units/", include("govbrief.orgs.urls")),
     path("notifications/", include("govbrief.notifications.urls")),
     path("locks/", include("govbrief.locks.urls")),
+    path("audit/", include("govbrief.audit.urls")),
     path("api/", include("govbrief.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

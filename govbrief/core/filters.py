@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from .web import MAX_ID
 
@@ -17,6 +19,7 @@ class AsciiIntegerFormField(forms.IntegerField):
         return super().to_python(value)
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.Filter):
     """An object id: a positive integer the database can hold. Anything else is a 400 with the
     parameter's name on both databases (PostgreSQL would find nothing for a huge id, SQLite could
@@ -28,3 +31,24 @@ class IdFilter(django_filters.Filter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class StrictBooleanField(forms.Field):
+    """true or false, as the schema says (django-filter's own reads "null", "unknown" or anything
+    else as "no filter", so a typo silently listed everything)."""
+
+    VALUES = {"true": True, "false": False, "1": True, "0": False}
+    default_error_messages = {"invalid": _("Give true or false.")}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            return self.VALUES[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+@extend_schema_field({"type": "boolean"})
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField

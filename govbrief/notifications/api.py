@@ -8,13 +8,15 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from govbrief.core.filters import StrictBooleanFilter
+
 from . import selectors, services
 from .models import Notification
 from .serializers import MarkReadResultSerializer, MarkReadSerializer, NotificationSerializer, UnreadCountSerializer
 
 
 class NotificationFilter(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(method="filter_unread", label="unread")
+    unread = StrictBooleanFilter(method="filter_unread", label="unread")
 
     class Meta:
         model = Notification
@@ -49,6 +51,6 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = MarkReadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        ids = None if data.get("all") else data["ids"]
-        marked = services.notifications_mark_read(user=request.user, ids=ids)
+        ids = None if data["all"] else data["ids"]
+        marked = services.notifications_mark_read(user=request.user, ids=ids) if ids != [] else 0
         return Response({"marked": marked, "unread": selectors.unread_count(user=request.user)})

@@ -21,15 +21,10 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class MarkReadSerializer(StrictSerializer):
-    """Either the ids to mark read, or ``all: true``."""
+    """The ids to mark read, or ``all: true`` for every one; with neither, nothing changes."""
 
-    ids = IdListField(required=False, allow_empty=True)
+    ids = IdListField(required=False, default=list)
     all = serializers.BooleanField(required=False, default=False)
-
-    def validate(self, attrs):
-        if not attrs.get("all") and "ids" not in attrs:
-            raise serializers.ValidationError(_("Give the ids to mark read, or all."), code="required")
-        return attrs
 
 
 class UnreadCountSerializer(serializers.Serializer):

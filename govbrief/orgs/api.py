@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from govbrief.core.filters import IdFilter
+from govbrief.core.filters import IdFilter, StrictBooleanFilter
 
 from . import selectors
 from .choices import UnitKind, UnitLevel
@@ -22,7 +22,7 @@ class UnitFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices)
     level = django_filters.ChoiceFilter(choices=UnitLevel.choices)
     parent = IdFilter(field_name="parent_id")
-    is_direct_point = django_filters.BooleanFilter()
+    is_direct_point = StrictBooleanFilter()
     q = django_filters.CharFilter(method="filter_q", label="q")
 
     class Meta:

@@ -53,6 +53,13 @@ class MeSerializer(serializers.ModelSerializer):
     unit = UnitBriefSerializer(read_only=True, allow_null=True)
     roles = serializers.SerializerMethodField()
     report_targets = serializers.SerializerMethodField()
+    # null, not "", when the person has none: "" is not an e-mail address (the schema says format: email).
+    email = serializers.EmailField(read_only=True, allow_null=True, label=_("e-mail address"))
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["email"] = data["email"] or None
+        return data
 
     class Meta:
         model = User

@@ -71,11 +71,13 @@ def test_nobody_can_mark_another_persons_notifications(world):
     assert theirs.read_at is None
 
 
-def test_mark_read_needs_ids_or_all(world):
+def test_mark_read_with_neither_ids_nor_all_changes_nothing(world):
+    from govbrief.notifications.models import Notification
+
+    Notification.objects.create(recipient=world.county_editor, verb="submitted", message="待处理")
     response = api(world.county_editor).post("/api/notifications/mark-read/", {}, format="json")
-    assert response.status_code == 400
-    body = response.json()
-    assert body["errors"] == [{"field": "", "message": body["detail"], "code": "required"}]
+    assert response.status_code == 200
+    assert response.json() == {"marked": 0, "unread": 1}
     response = api(world.county_editor).post("/api/notifications/mark-read/", {"ids": ["x"]}, format="json")
     assert [e["field"] for e in response.json()["errors"]] == ["ids[0]"]
 
