@@ -192,8 +192,8 @@ REST_FRAMEWORK = {
     # JSON bodies; the endpoints that take files add multipart themselves.
     "DEFAULT_PARSER_CLASSES": ["govbrief.core.parsers.BoundedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "govbrief.core.schema.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": ["govbrief.core.filters.StrictFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "govbrief.core.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "govbrief.core.api.exception_handler",
 }
@@ -214,6 +214,8 @@ SPECTACULAR_SETTINGS = {
         "ReportKindEnum": "govbrief.reports.choices.ReportKind",
         "ReportStateEnum": "govbrief.reports.choices.ReportState",
         "SubmissionStateEnum": "govbrief.reports.choices.SubmissionState",
+        "DistributionEnum": "govbrief.reports.choices.Distribution",
+        "ReportableDistributionEnum": "govbrief.reports.choices.REPORTABLE_DISTRIBUTIONS",
     },
 }
 

@@ -4,7 +4,9 @@
 
 Service errors (Django's ValidationError, TransitionError, PermissionDenied) keep their codes:
 ``illegal_transition`` for a wrong state, ``permission_denied`` for a role or unit that may not act,
-``not_found`` for anything the user may not see.
+``not_found`` for anything the user may not see. A request the object's current state refuses (the
+wrong state, someone else's lock, a stale copy: core.errors.Conflict) is 409, any other invalid
+request 400.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -16,7 +18,7 @@ from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from govbrief.core.errors import TransitionError
+from govbrief.core.errors import Conflict, TransitionError
 
 
 def _join(path: str, key) -> str:
@@ -57,8 +59,15 @@ def drf_validation_error(exc: DjangoValidationError) -> exceptions.ValidationErr
     return exceptions.ValidationError({"non_field_errors": details(exc.error_list)})
 
 
+class ConflictError(exceptions.ValidationError):
+    status_code = 409
+
+
 def exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, Conflict):
+        converted = drf_validation_error(exc)
+        exc = ConflictError(converted.detail)
+    elif isinstance(exc, DjangoValidationError):
         exc = drf_validation_error(exc)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()

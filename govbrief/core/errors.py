@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-__all__ = ["ActionNotAllowed", "TransitionError", "ValidationError", "PermissionDenied"]
+__all__ = ["ActionNotAllowed", "Conflict", "TransitionError", "ValidationError", "PermissionDenied"]
 
 
 class ActionNotAllowed(PermissionDenied):
@@ -13,5 +13,11 @@ class ActionNotAllowed(PermissionDenied):
         self.message = message
 
 
-class TransitionError(ValidationError):
+class Conflict(ValidationError):
+    """A well-formed request that the object's current state refuses: the wrong state, someone
+    else's edit lock, a stale copy. The API answers 409 (RFC 9110 §15.5.10), so a client can tell
+    "fix the request" (400) from "reload and decide again" (409)."""
+
+
+class TransitionError(Conflict):
     """The object is not in a state from which this transition is allowed."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
@@ -17,15 +19,37 @@ def ascii_digits(value) -> bool:
     return isinstance(value, str) and value.strip().isascii()
 
 
+# What a text field takes, stated in the schema so generated clients (and schemathesis) know it:
+# no NUL character (PostgreSQL cannot store one) and, where the field is required, something other
+# than white space (which the field strips).
+ANY_TEXT = r"^[^\x00]*$"
+SOME_TEXT = r"^[^\x00]*\S[^\x00]*$"
+
+
 class StrictCharField(serializers.CharField):
     """Text must be sent as text: DRF would turn 12 or true into "12" and "True"."""
 
     default_error_messages = {"not_a_string": _("Not a valid string.")}
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Validators run after the blank check, so these only describe the field in the schema;
+        # the field's own checks give the messages.
+        self.validators.append(RegexValidator(ANY_TEXT if self.allow_blank else SOME_TEXT))
+
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("not_a_string")
         return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """true or false: DRF would also take 0, 1, "yes", "on" and "True"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
 
 
 class AsciiIntegerField(serializers.IntegerField):
@@ -37,6 +61,7 @@ class AsciiIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class AsciiPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     def to_internal_value(self, data):
         if isinstance(data, bool) or isinstance(data, float) or (isinstance(data, str) and not ascii_digits(data)):

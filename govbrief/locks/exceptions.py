@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from govbrief.core.errors import Conflict
 
 from .models import EditLock
 
@@ -19,7 +20,7 @@ def clock(value: datetime) -> str:
     return local.strftime("%Y-%m-%d %H:%M")
 
 
-class LockError(ValidationError):
+class LockError(Conflict):
     """The user does not (or no longer) hold the edit lock."""
 
     def __str__(self) -> str:

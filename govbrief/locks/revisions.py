@@ -10,12 +10,13 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from govbrief.core.errors import Conflict
 
-class StaleCopy(ValidationError):
+
+class StaleCopy(Conflict):
     """The user's copy is out of date: someone else saved the object after it was loaded."""
 
     def __init__(self):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from govbrief.core.serializers import IdListField, StrictSerializer
+from govbrief.core.serializers import IdListField, StrictBooleanField, StrictSerializer
 
 from .models import Notification
 
@@ -24,7 +24,7 @@ class MarkReadSerializer(StrictSerializer):
     """The ids to mark read, or ``all: true`` for every one; with neither, nothing changes."""
 
     ids = IdListField(required=False, default=list)
-    all = serializers.BooleanField(required=False, default=False)
+    all = StrictBooleanField(required=False, default=False)
 
 
 class UnreadCountSerializer(serializers.Serializer):

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
@@ -21,6 +20,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from govbrief.core.filters import StrictFilterBackend
 from govbrief.core.parsers import BoundedJSONParser
 from govbrief.core.serializers import ErrorSerializer, error_responses as _responses
 from govbrief.orgs.choices import SCREENING_ROLES
@@ -45,6 +45,7 @@ from .serializers import (
     NoteSerializer,
     QueueCountsSerializer,
     ReportCreateSerializer,
+    ReportCreateUploadSerializer,
     ReportDetailSerializer,
     ReportListSerializer,
     ReportUpdateSerializer,
@@ -107,7 +108,7 @@ NO_FILTERS = {"filter_backends": [], "pagination_class": None}
                            responses=_responses(ReportDetailSerializer, 200, 404)),
 )
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    filter_backends = [DjangoFilterBackend, ReportOrdering]
+    filter_backends = [StrictFilterBackend, ReportOrdering]
     filterset_class = ReportFilter
     ordering_fields = ["updated_at", "created_at", "state", "kind", "urgency", "id"]
     ordering = ["-updated_at", "-id"]
@@ -131,10 +132,13 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     # -------------------------------------------------------- drafting
 
-    @extend_schema(summary="Draft a report", request=ReportCreateSerializer,
+    @extend_schema(summary="Draft a report",
+                   request={"application/json": ReportCreateSerializer,
+                            "multipart/form-data": ReportCreateUploadSerializer},
                    responses=_responses(ReportDetailSerializer, 201, 400, 403))
     def create(self, request):
-        data = _valid(ReportCreateSerializer, request.data)
+        upload = request.content_type.startswith("multipart/")
+        data = _valid(ReportCreateUploadSerializer if upload else ReportCreateSerializer, request.data)
         report = services.report_create(author=request.user, **data)
         return self._detail(report, status.HTTP_201_CREATED)
 
@@ -295,7 +299,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                            responses=_responses(SubmissionDetailSerializer, 200, 404)),
 )
 class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [StrictFilterBackend, OrderingFilter]
     filterset_class = SubmissionFilter
     ordering_fields = ["submitted_at", "decided_at", "id"]
     ordering = ["-submitted_at", "-id"]
@@ -325,7 +329,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(SubmissionDetailSerializer(submission, context=self.get_serializer_context()).data)
 
     @extend_schema(summary="The office's inbox", responses=_responses(InboxItemSerializer(many=True), 200, 400, 403))
-    @action(detail=False, methods=["get"], url_path="inbox", url_name="inbox", filter_backends=[DjangoFilterBackend],
+    @action(detail=False, methods=["get"], url_path="inbox", url_name="inbox", filter_backends=[StrictFilterBackend],
             filterset_class=InboxFilterSet, permission_classes=DESK_PERMISSIONS)
     def inbox(self, request):
         qs = self.filter_queryset(selectors.inbox_for(user=request.user).select_related("adoption__adopted_by"))

@@ -42,6 +42,10 @@ class Distribution(models.TextChoices):
     SECRET = "secret", _("Classified (state secret)")
 
 
+# What a report may carry through this system: every scope but 涉密 (SPEC §9).
+REPORTABLE_DISTRIBUTIONS = [c for c in Distribution.choices if c[0] != Distribution.SECRET]
+
+
 class ReportState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PENDING_SIGNOFF = "pending", _("Awaiting sign-off")

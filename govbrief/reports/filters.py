@@ -39,7 +39,7 @@ class UnitIdFilter(IdFilter):
         if self.units is not None and not isinstance(field.widget, forms.Select):
             request = self.parent.request if self.parent is not None else None
             # A callable: the choices are read only when the page renders the select, never by the API.
-            field.widget = forms.Select(choices=lambda: [("", "—"), *((u.pk, str(u)) for u in self.units(request))])
+            field.widget = forms.Select(choices=lambda: [("", _("All units")), *((u.pk, str(u)) for u in self.units(request))])
         return field
 
 
@@ -52,7 +52,7 @@ class InboxFilterSet(django_filters.FilterSet):
                                         help_text=_("new, mine (assigned to me), unassigned, waiting (for the unit), overdue"))
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     unit = UnitIdFilter(label=_("Unit"), units=_sending_units, method="filter_unit",
-                                            help_text=_("Sending or originating unit id."))
+                        help_text=_("Sending or originating unit id."))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ReportKind.choices, field_name="version__kind",
                                        empty_label=_("All kinds"))
     state = django_filters.ChoiceFilter(label=_("State"), choices=SubmissionState.choices, empty_label=_("All states"))
@@ -96,9 +96,11 @@ def inbox_filter(*, user, **params) -> QuerySet[Submission]:
     return InboxFilterSet(params, queryset=selectors.inbox_for(user=user), user=user).qs
 
 
+# Every select says what its empty choice means (全部状态, 全部类别), never django-filter's "---------"
+# (issue 13): the same filters render as forms in the browsable API.
 class ReportFilter(django_filters.FilterSet):
-    state = django_filters.ChoiceFilter(choices=ReportState.choices)
-    kind = django_filters.ChoiceFilter(choices=ReportKind.choices, field_name="shown_kind")
+    state = django_filters.ChoiceFilter(choices=ReportState.choices, empty_label=_("All states"))
+    kind = django_filters.ChoiceFilter(choices=ReportKind.choices, field_name="shown_kind", empty_label=_("All kinds"))
     unit = IdFilter(field_name="unit_id")
     q = django_filters.CharFilter(method="filter_q", label="q")
 
@@ -119,7 +121,7 @@ class ReportFilter(django_filters.FilterSet):
 class SubmissionFilter(django_filters.FilterSet):
     """Plain id filters: they never reveal whether an object the user may not see exists."""
 
-    state = django_filters.ChoiceFilter(choices=SubmissionState.choices)
+    state = django_filters.ChoiceFilter(choices=SubmissionState.choices, empty_label=_("All states"))
     report = IdFilter(field_name="report_id")
     from_unit = IdFilter(field_name="from_unit_id")
     to_unit = IdFilter(field_name="to_unit_id")

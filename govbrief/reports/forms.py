@@ -101,7 +101,7 @@ class BulkForm(forms.Form):
     def __init__(self, *args, editors=(), action="adopt", **kwargs):
         super().__init__(*args, **kwargs)
         self.editors = {e.pk: e for e in editors}
-        self.fields["assignee"].choices = [("", "—")] + [(e.pk, str(e)) for e in editors]
+        self.fields["assignee"].choices = [("", _("Assign to…"))] + [(e.pk, str(e)) for e in editors]
         for name in list(self.fields):
             if name not in self.FIELDS[action]:
                 del self.fields[name]

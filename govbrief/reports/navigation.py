@@ -3,6 +3,8 @@ its cards on the desk. Registered from ReportsConfig.ready (core.registry)."""
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from govbrief.core.registry import DeskCard, NavSection, per_request, register_desk_card, register_nav
 from govbrief.orgs.choices import DRAFTING_ROLES, SCREENING_ROLES, SIGNING_ROLES
 
@@ -41,43 +43,74 @@ def _actions(request):
 
 
 def _stats(request):
-    return {"counts": _counts(request)} if request.user.unit_id else None
+    # Only the figures of the person's roles; someone with none of them gets no row at all.
+    return {"counts": _counts(request)} if any(_roles(request).values()) else None
+
+
+def _listing(items, *, total: int, limit: int, more_url: str) -> dict:
+    """A capped list on the desk: up to ``limit`` items, and when there are more, how many in all
+    and the page that lists them all. ``total`` is the count of the same query (dashboard_counts),
+    so the card and its figure never disagree (issue 13)."""
+    items = list(items[:limit])
+    return {"items": items, "total": total, "more_url": more_url if total > len(items) else ""}
 
 
 def _inbox_new(request):
+    """The office's new arrivals; empty, it says the inbox is clear (an editor's desk is this card)."""
     from .selectors import inbox_for
 
     if not _roles(request)["screen"]:
         return None
-    return {"inbox_new": inbox_for(user=request.user).filter(state=SubmissionState.SUBMITTED)[:8]}
+    qs = inbox_for(user=request.user).filter(state=SubmissionState.SUBMITTED)
+    return _listing(qs, total=_counts(request)["inbox_new"], limit=8,
+                    more_url=f"{reverse('reports:inbox')}?state={SubmissionState.SUBMITTED}")
 
 
 def _to_sign(request):
     from .selectors import reports_of_unit
 
-    if not _roles(request)["sign"]:
+    # Nothing to sign is no card: the figure above already says 0, and the cards that need
+    # something done come first.
+    if not _roles(request)["sign"] or not _counts(request)["pending_signoff"]:
         return None
-    return {"to_sign": reports_of_unit(user=request.user, state=ReportState.PENDING_SIGNOFF)[:8]}
+    qs = reports_of_unit(user=request.user, state=ReportState.PENDING_SIGNOFF)
+    return _listing(qs, total=_counts(request)["pending_signoff"], limit=8,
+                    more_url=f"{reverse('reports:list')}?state={ReportState.PENDING_SIGNOFF}")
 
 
 def _returned(request):
-    from .selectors import submissions_visible_to
+    """The unit's reports sent back by an office, with the office's reason: for the people who
+    revise and resubmit them. Nothing returned is no card (the figure still says 0)."""
+    from .selectors import reports_returned_to_unit, submissions_visible_to
 
-    user = request.user
-    if user.unit_id is None:
+    if not _roles(request)["draft"]:
         return None
-    returned = list(submissions_visible_to(user=user).filter(from_unit_id=user.unit_id, state=SubmissionState.RETURNED)
-                    .select_related("report", "version", "to_unit")[:6])
-    return {"returned": returned} if returned else None
+    total = _counts(request)["returned"]
+    if not total:
+        return None
+    listing = _listing(reports_returned_to_unit(user=request.user), total=total, limit=6,
+                       more_url=f"{reverse('reports:list')}?returned=1")
+    # Each report's latest return (who sent it back, when, why), in one query for the card; a
+    # return of the unit's own submission before one of an office's forward further up.
+    unit_id, latest = request.user.unit_id, {}
+    returns = (submissions_visible_to(user=request.user)
+               .filter(report__in=[r.pk for r in listing["items"]], state=SubmissionState.RETURNED)
+               .select_related("to_unit"))
+    for sub in sorted(returns, key=lambda s: (s.from_unit_id == unit_id, s.decided_at, s.pk)):
+        latest[sub.report_id] = sub
+    for report in listing["items"]:
+        report.latest_return = latest.get(report.pk)
+    return listing
 
 
 def _my_drafts(request):
-    from .selectors import reports_of_unit
+    """The person's own drafts. Only for drafting roles; empty, it invites a first report."""
+    from .selectors import my_drafts
 
-    user = request.user
-    if user.unit_id is None:
+    if not _roles(request)["draft"]:
         return None
-    return {"my_drafts": reports_of_unit(user=user, state=ReportState.DRAFT).filter(author=user)[:6]}
+    return _listing(my_drafts(user=request.user), total=_counts(request)["drafts"], limit=6,
+                    more_url=f"{reverse('reports:list')}?state={ReportState.DRAFT}")
 
 
 def _recent_adoptions(request):

@@ -124,9 +124,17 @@ def may_comment(user, submission: Submission, audience: str) -> bool:
     office reads the item but does not write on it)."""
     if audience == CommentAudience.INTERNAL:
         return is_screener(user, submission)
-    return is_screener(user, submission) or (
-        _member(user, submission.from_unit_id) and user.has_role(*DRAFTING_ROLES, *SIGNING_ROLES)
-    )
+    return is_screener(user, submission) or may_answer_for_sender(user, submission)
+
+
+def may_answer_for_sender(user, submission: Submission) -> bool:
+    """Who speaks for the sending unit: its drafters and signers for its own report, the editors of
+    a forwarding office for the text that office forwarded."""
+    if not _member(user, submission.from_unit_id):
+        return False
+    if submission.from_unit_id == submission.report.unit_id:
+        return user.has_role(*DRAFTING_ROLES, *SIGNING_ROLES)
+    return user.has_role(*SCREENING_ROLES)
 
 
 def may_break_report_lock(user, report: Report) -> bool:

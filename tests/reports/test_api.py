@@ -1,7 +1,7 @@
 """The reports API: every transition, allowed and refused, through HTTP and JSON.
 
 Refusals follow one rule: what the user may not see is 404; a role or unit that may not act is 403
-(code ``permission_denied``); the wrong state is 400 (code ``illegal_transition``)."""
+(code ``permission_denied``); the wrong state is 409 (code ``illegal_transition``)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def error_fields(response) -> dict[str, str]:
 
 
 def assert_illegal_transition(response):
-    assert response.status_code == 400, response.content
+    assert response.status_code == 409, response.content
     assert error_fields(response) == {"": "illegal_transition"}
 
 
@@ -146,9 +146,16 @@ def test_disallowed_attachment_type_is_refused_with_its_index(world):
 
 
 def test_attachment_that_is_not_a_file_is_refused_with_its_index(world):
-    response = post(world.township_informant, "/api/reports/", new_report_data(attachments=["not a file"]))
+    response = post(world.township_informant, "/api/reports/", new_report_data(attachments=["not a file"]),
+                    format="multipart")
     assert response.status_code == 400
     assert error_fields(response) == {"attachments[0]": "invalid"}
+
+
+def test_json_cannot_carry_attachments(world):
+    response = post(world.township_informant, "/api/reports/", new_report_data(attachments=["not a file"]))
+    assert response.status_code == 400
+    assert error_fields(response) == {"attachments": "unknown_field"}
 
 
 def test_editor_cannot_draft_reports(world):
@@ -159,7 +166,7 @@ def test_editor_cannot_draft_reports(world):
 def test_classified_report_is_refused_with_a_field_error(world):
     response = post(world.township_informant, "/api/reports/", new_report_data(distribution="secret"))
     assert response.status_code == 400
-    assert error_fields(response) == {"distribution": "invalid"}
+    assert error_fields(response) == {"distribution": "classified"}
     assert not Report.objects.exists()
 
 
@@ -726,7 +733,7 @@ def test_originating_unit_resubmits_a_revised_signed_version(world):
     services.report_update(report=report, user=world.township_informant, body="补充后的正文。")
     # Nothing leaves a unit unsigned.
     response = post(world.township_informant, sub_url(sub, "resubmit"))
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert error_fields(response) == {"": "unsigned"}
     services.report_sign_off(report=report, signer=world.township_signer)
     response = post(world.township_informant, sub_url(sub, "resubmit"), {"note": "已补充"})

@@ -134,8 +134,8 @@ def test_the_api_shows_the_lock_and_refuses_stale_copies(world, two_drafters):
     detail = b.get(f"/api/reports/{report.pk}/").json()
     assert detail["edit_lock"]["holder"]["id"] == first.pk
     refused = b.patch(f"/api/reports/{report.pk}/", {"title": "乙"}, format="json")
-    assert refused.status_code == 400 and refused.json()["errors"][0]["code"] == "lock_held"
+    assert refused.status_code == 409 and refused.json()["errors"][0]["code"] == "lock_held"
     token = detail["revision"]
     assert a.patch(f"/api/reports/{report.pk}/", {"title": "甲", "revision": token}, format="json").status_code == 200
     stale = b.patch(f"/api/reports/{report.pk}/", {"title": "乙", "revision": token}, format="json")
-    assert stale.status_code == 400 and stale.json()["errors"][0]["code"] == "stale_copy"
+    assert stale.status_code == 409 and stale.json()["errors"][0]["code"] == "stale_copy"

@@ -34,7 +34,7 @@ def returned(world):
 def test_resubmitting_the_returned_version_unchanged_is_refused(world):
     _, sub = returned(world)
     response = post(world.county_informant, f"/api/submissions/{sub.pk}/resubmit/")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert codes(response) == {"": "unchanged"}
     sub.refresh_from_db()
     assert sub.state == SubmissionState.RETURNED

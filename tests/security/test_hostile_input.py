@@ -295,3 +295,13 @@ def test_a_non_integer_id_in_an_api_path_is_a_json_404(world):
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
     assert error_fields(response) == {"": "not_found"}
+
+
+def test_a_forwarding_offices_editors_answer_messages_on_what_they_forwarded(world):
+    _, (sub,) = submitted_report(world.township_informant, world.township_signer, [world.county])
+    services.submission_adopt(submission=sub, editor=world.county_editor)
+    (up,) = services.submission_forward(submission=sub, editor=world.county_editor, targets=[world.city])
+    for key, status in (("county_editor", 201), ("county_principal", 403)):
+        response = api(world.users[key]).post(f"/api/submissions/{up.pk}/comments/",
+                                              {"audience": "unit", "body": "已核实"}, format="json")
+        assert response.status_code == status, (key, response.content)

@@ -10,7 +10,7 @@ from .desk import (
 )
 from .input import (
     AdoptSerializer, AttachmentUploadSerializer, CommentSerializer, DocxImportSerializer, ForwardSerializer,
-    NoteSerializer, ReportCreateSerializer, ReportUpdateSerializer, ResubmitSerializer, ReturnSerializer,
+    NoteSerializer, ReportCreateSerializer, ReportCreateUploadSerializer, ReportUpdateSerializer, ResubmitSerializer, ReturnSerializer,
     SubmitSerializer, UnitIdListField,
 )
 from .output import (
@@ -23,7 +23,7 @@ __all__ = [
     "AdoptSerializer", "AdoptionSerializer", "AssignSerializer", "AttachmentSerializer", "AttachmentUploadSerializer",
     "BulkResultSerializer", "BulkSerializer", "CommentCreateSerializer", "CommentSerializer", "ComparisonSerializer", "RewriteSerializer", "DocxImportSerializer", "EditLockSerializer",
     "ErrorSerializer", "EventSerializer", "ForwardSerializer", "InboxItemSerializer", "IndexedListField",
-    "NoteSerializer", "QueueCountsSerializer", "ReportActionsSerializer", "ReportCreateSerializer",
+    "NoteSerializer", "QueueCountsSerializer", "ReportActionsSerializer", "ReportCreateSerializer", "ReportCreateUploadSerializer",
     "ReportDetailSerializer", "ReportListSerializer", "ReportUpdateSerializer", "ResubmitSerializer",
     "ReturnSerializer", "SubmissionActionsSerializer", "SubmissionBriefSerializer", "SubmissionCommentSerializer",
     "SubmissionDetailSerializer", "SubmitSerializer", "UnitIdListField", "VersionSerializer",

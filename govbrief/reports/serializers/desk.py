@@ -42,7 +42,7 @@ QueueCountsSerializer = type(
 
 class BulkSerializer(StrictSerializer):
     action = serializers.ChoiceField(choices=[(a, a) for a in BULK_ACTIONS])
-    ids = IdListField(allow_empty=False, max_length=500)
+    ids = IdListField(allow_empty=False, min_length=1, max_length=500)
     reason = StrictCharField(required=False, allow_blank=True, default="", max_length=limits.REASON_MAX_CHARS)
     publication = serializers.ChoiceField(choices=Publication.choices, required=False, default=Publication.GENERAL)
     mode = serializers.ChoiceField(choices=AdoptionMode.choices, required=False, default=AdoptionMode.AS_IS)

@@ -11,7 +11,7 @@ from govbrief.core import limits
 from govbrief.core.serializers import IdListField, IndexedListField, StrictCharField, StrictSerializer
 from govbrief.orgs.models import Unit
 
-from ..choices import AdoptionMode, Distribution, Publication, ReportKind, Urgency
+from ..choices import REPORTABLE_DISTRIBUTIONS, AdoptionMode, Distribution, Publication, ReportKind, Urgency
 from ..models import Adoption, Attachment, Report, ReportEvent, ReportVersion, Submission
 from ..uploads import check_upload
 
@@ -36,6 +36,21 @@ class UnitIdListField(IdListField):
         return [units[pk] for pk in ids]
 
 
+class DistributionField(serializers.ChoiceField):
+    """The scopes a report may carry: 涉密 (state secret) is not offered at all (SPEC §9), and sending
+    it is refused with the reason, not as an unknown choice."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=REPORTABLE_DISTRIBUTIONS, **kwargs)
+
+    def to_internal_value(self, data):
+        if data == Distribution.SECRET:
+            raise serializers.ValidationError(
+                _("Classified (state secret) information must not be reported through this system. "
+                  "Send it through the secure channel."), code="classified")
+        return super().to_internal_value(data)
+
+
 def _check_file(uploaded):
     try:
         check_upload(uploaded)
@@ -51,12 +66,17 @@ class ReportCreateSerializer(StrictSerializer):
                                      label=_label(ReportVersion, "keywords"))
     kind = serializers.ChoiceField(choices=ReportKind.choices, label=_label(ReportVersion, "kind"))
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.ROUTINE, label=_label(ReportVersion, "urgency"))
-    distribution = serializers.ChoiceField(choices=Distribution.choices, default=Distribution.INTERNAL,
+    distribution = DistributionField( default=Distribution.INTERNAL,
                                            label=_label(ReportVersion, "distribution"))
     contact_name = StrictCharField(max_length=50, required=False, allow_blank=True, default="",
                                          label=_label(Report, "contact_name"))
     contact_phone = StrictCharField(max_length=40, required=False, allow_blank=True, default="",
                                           label=_label(Report, "contact_phone"))
+
+
+class ReportCreateUploadSerializer(ReportCreateSerializer):
+    """The same as multipart/form-data, with files attached (JSON cannot carry them)."""
+
     attachments = IndexedListField(child=serializers.FileField(validators=[_check_file]), required=False, default=list,
                                    label=_label(Attachment, "file"))
 
@@ -71,7 +91,7 @@ class ReportUpdateSerializer(StrictSerializer):
                                      label=_label(ReportVersion, "keywords"))
     kind = serializers.ChoiceField(choices=ReportKind.choices, required=False, label=_label(ReportVersion, "kind"))
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, label=_label(ReportVersion, "urgency"))
-    distribution = serializers.ChoiceField(choices=Distribution.choices, required=False,
+    distribution = DistributionField( required=False,
                                            label=_label(ReportVersion, "distribution"))
     contact_name = StrictCharField(max_length=50, required=False, allow_blank=True,
                                          label=_label(Report, "contact_name"))
@@ -85,7 +105,7 @@ class DocxImportSerializer(StrictSerializer):
     file = serializers.FileField(label=_("Word (.docx) file"))
     kind = serializers.ChoiceField(choices=ReportKind.choices, default=ReportKind.NEWS, label=_label(ReportVersion, "kind"))
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.ROUTINE, label=_label(ReportVersion, "urgency"))
-    distribution = serializers.ChoiceField(choices=Distribution.choices, default=Distribution.INTERNAL,
+    distribution = DistributionField( default=Distribution.INTERNAL,
                                            label=_label(ReportVersion, "distribution"))
     contact_name = StrictCharField(max_length=50, required=False, allow_blank=True, default="",
                                          label=_label(Report, "contact_name"))

@@ -1,0 +1,30 @@
+"""API paging held to its schema (issue 13): ``page`` is a positive integer. DRF would read an
+empty or repeated ``page`` as the first page and "last" as the last, which the schema does not say."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+
+from .web import MAX_ID
+
+
+class Pagination(PageNumberPagination):
+    last_page_strings = ()
+
+    def get_page_number(self, request, paginator):
+        values = request.query_params.getlist(self.page_query_param)
+        if not values:
+            return 1
+        value = values[-1].strip()
+        if len(values) > 1 or not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_ID:
+            raise ValidationError({self.page_query_param: [_("Give the page as a number from 1.")]})
+        return int(value)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+        return parameters
