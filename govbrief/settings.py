@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "govbrief.core.context_processors.navigation",
+                "govbrief.core.context_processors.text_limits",
             ],
         },
     }

@@ -13,3 +13,10 @@ def navigation(request):
             context.update(section.context(request) or {})
     context["nav_sections"] = sections
     return context
+
+
+def text_limits(request):
+    """core.limits for templates, so a form states the same limits the services enforce."""
+    from . import limits
+
+    return {"limits": limits}

@@ -31,22 +31,14 @@ DOCX_MAX_MEMBERS = 2_000
 def check_length(value: str, limit: int, field: str, label: str) -> None:
     """Raise a ValidationError keyed by ``field`` when ``value`` is longer than ``limit`` characters."""
     if value is not None and len(value) > limit:
-        raise ValidationError(
-            {
-                field: _("%(label)s may be at most %(limit)s characters; this one has %(count)s.")
-                % {"label": label, "limit": f"{limit:,}", "count": f"{len(value):,}"}
-            },
-            code="too_long",
-        )
+        message = _("%(label)s may be at most %(limit)s characters; this one has %(count)s.") % {
+            "label": label, "limit": f"{limit:,}", "count": f"{len(value):,}"}
+        raise ValidationError({field: [ValidationError(message, code="too_long")]})
 
 
 def check_paragraphs(body: str, field: str = "body") -> None:
     count = body.count("\n") + 1 if body else 0
     if count > BODY_MAX_PARAGRAPHS:
-        raise ValidationError(
-            {
-                field: _("A report may have at most %(limit)s paragraphs; this one has %(count)s.")
-                % {"limit": f"{BODY_MAX_PARAGRAPHS:,}", "count": f"{count:,}"}
-            },
-            code="too_many_paragraphs",
-        )
+        message = _("A report may have at most %(limit)s paragraphs; this one has %(count)s.") % {
+            "limit": f"{BODY_MAX_PARAGRAPHS:,}", "count": f"{count:,}"}
+        raise ValidationError({field: [ValidationError(message, code="too_many_paragraphs")]})

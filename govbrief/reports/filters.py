@@ -99,7 +99,7 @@ def inbox_filter(*, user, **params) -> QuerySet[Submission]:
 # Every select says what its empty choice means (全部状态, 全部类别), never django-filter's "---------"
 # (issue 13): the same filters render as forms in the browsable API.
 class ReportFilter(django_filters.FilterSet):
-    state = django_filters.ChoiceFilter(choices=ReportState.choices, empty_label=_("All states"))
+    state = django_filters.ChoiceFilter(choices=ReportState.choices, empty_label=_("All states"), method="filter_state")
     kind = django_filters.ChoiceFilter(choices=ReportKind.choices, field_name="shown_kind", empty_label=_("All kinds"))
     unit = IdFilter(field_name="unit_id")
     q = django_filters.CharFilter(method="filter_q", label="q")
@@ -107,6 +107,18 @@ class ReportFilter(django_filters.FilterSet):
     class Meta:
         model = Report
         fields = ["state", "kind", "unit"]
+
+    def filter_state(self, queryset, name, value):
+        """The state as the user sees it: a unit its own reports' working state, an office only
+        "submitted" (ReportListSerializer), so filtering on ``draft`` cannot find which reports a
+        unit is revising."""
+        user = self.request.user
+        if user.is_superuser:
+            return queryset.filter(state=value)
+        own = Q(unit_id=user.unit_id)
+        if value == ReportState.SUBMITTED:
+            return queryset.filter(~own | Q(state=value))
+        return queryset.filter(own, state=value)
 
     def filter_q(self, queryset, name, value):
         """Search only the texts the user may read (selectors.versions_visible_to)."""

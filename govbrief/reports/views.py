@@ -107,8 +107,12 @@ def report_detail(request, pk):
     lineage = selectors.report_lineage(user=request.user, report=report)
     submitted_to = {s.to_unit_id for s, _depth in lineage if s.from_unit_id == report.unit_id}
     targets = [t for t in report_targets_for(unit=report.unit) if t.pk not in submitted_to] if actions["submit"] else []
+    own = request.user.is_superuser or report.unit_id == request.user.unit_id
+    # An office sees what reached it, never the unit's work in progress (as on the API).
+    state = ReportState(report.state) if own else ReportState.SUBMITTED
     return render(request, "reports/report_detail.html", {
         "report": report,
+        "state": state,
         "version": version,
         "attachments": list(version.attachments.all()),
         "versions": versions,
@@ -363,9 +367,10 @@ def submission_action(request, pk, action):
         if user.unit_id != sub.to_unit_id and user.unit_id == sub.report.unit_id:
             return redirect(sub.report)
     elif action == "resubmit":
-        run_service(request, services.submission_resubmit, submission=sub, user=user, note=post.get("note", ""),
-                    success=_("Resubmitted."))
-        return redirect(sub.report)
+        text = {f: post[f] for f in ("title", "body") if f in post}  # a forwarding office's revised text
+        done = run_service(request, services.submission_resubmit, submission=sub, user=user, note=post.get("note", ""),
+                           success=_("Resubmitted."), **text)
+        return redirect(sub.report if done or sub.from_unit_id == sub.report.unit_id else sub)
     else:
         raise Http404
     return redirect(sub)

@@ -34,6 +34,20 @@ ROLES = ["county_informant", "county_signer", "city_editor", "city_chief", "city
 EXAMPLES = 6
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go through the real WSGI handler, whose request signals close "old" connections:
+    that would close the test's own transaction on PostgreSQL. Django's test client does the same."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def tokens(world):
     # Something for the operations to find: a report submitted from the county to the city.

@@ -392,6 +392,8 @@ def test_command_serves_on_the_port(db, monkeypatch):
     call_command("demo", "--port", "8123", "--reports", "0", stdout=out)
     assert ("runserver", ("127.0.0.1:8123",), {"use_reloader": False}) in calls
     assert "http://127.0.0.1:8123/" in out.getvalue()
+    # The development server's English warning is explained first, with the way to production.
+    assert "仅供本机试用" in out.getvalue() and "admin-guide" in out.getvalue()
 
 
 def test_a_database_from_before_the_migration_reset_is_refused_with_a_way_out(db):

@@ -104,3 +104,42 @@ def test_an_office_does_not_see_the_units_work_in_progress(world):
     own = client.get(f"/api/reports/{report.pk}/").json()
     assert own["state"] == "draft"
     assert own["edit_lock"]["holder"]["id"] == world.county_informant.pk
+
+
+def test_an_office_cannot_find_the_units_drafts_by_filtering_on_state(world):
+    report, sub = returned(world)
+    services.report_new_version(report=report, user=world.county_informant)
+    client = APIClient()
+    client.force_authenticate(user=world.city_editor)
+    assert client.get("/api/reports/?state=draft").json()["count"] == 0
+    assert [r["id"] for r in client.get("/api/reports/?state=submitted").json()["results"]] == [report.pk]
+    client.force_authenticate(user=world.county_informant)
+    assert [r["id"] for r in client.get("/api/reports/?state=draft").json()["results"]] == [report.pk]
+
+
+def test_the_report_page_shows_an_office_the_submitted_state(world):
+    from django.test import Client
+
+    report, sub = returned(world)
+    services.report_new_version(report=report, user=world.county_informant)
+    client = Client()
+    client.force_login(world.city_editor)
+    html = client.get(f"/reports/{report.pk}/").content.decode()
+    assert 'class="badge submitted"' in html and 'class="badge draft"' not in html
+
+
+def test_a_forwarding_office_revises_and_resubmits_from_its_page(world):
+    from django.test import Client
+
+    _, (sub,) = submitted_report(world.township_informant, world.township_signer, [world.county])
+    services.submission_adopt(submission=sub, editor=world.county_editor)
+    (up,) = services.submission_forward(submission=sub, editor=world.county_editor, targets=[world.city])
+    services.submission_return(submission=up, editor=world.city_editor, reason="请精简")
+    client = Client()
+    client.force_login(world.county_editor)
+    page = client.get(f"/reports/submissions/{up.pk}/").content.decode()
+    assert 'id="dlg-resubmit"' in page and 'name="body"' in page
+    client.post(f"/reports/submissions/{up.pk}/action/resubmit/", {"title": up.version.title, "body": "精简后的正文。"})
+    up.refresh_from_db()
+    assert up.state == SubmissionState.SUBMITTED
+    assert up.version.body == "精简后的正文。"

@@ -305,3 +305,12 @@ def test_a_forwarding_offices_editors_answer_messages_on_what_they_forwarded(wor
         response = api(world.users[key]).post(f"/api/submissions/{up.pk}/comments/",
                                               {"audience": "unit", "body": "已核实"}, format="json")
         assert response.status_code == status, (key, response.content)
+
+
+def test_a_limit_broken_past_the_serializer_is_named_too_long(world):
+    # A body of 2,001 short lines passes the character limit; the service's paragraph rule refuses it.
+    response = api(world.county_informant).post(
+        "/api/reports/", {"title": "标题", "body": "\n".join(["段"] * (limits.BODY_MAX_PARAGRAPHS + 1)), "kind": "news"},
+        format="json")
+    assert response.status_code == 400
+    assert error_fields(response) == {"body": "too_many_paragraphs"}

@@ -123,7 +123,7 @@ class NoteSerializer(StrictSerializer):
 
 
 class CommentSerializer(StrictSerializer):
-    comment = StrictCharField(max_length=limits.COMMENT_MAX_CHARS, required=False, allow_blank=True, default="",
+    comment = StrictCharField(max_length=limits.REASON_MAX_CHARS, required=False, allow_blank=True, default="",
                               label=_("comment"))
 
 

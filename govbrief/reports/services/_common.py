@@ -74,7 +74,7 @@ def validate_fields(fields: dict) -> None:
                 if name == "body":
                     limits.check_paragraphs(value)
             except ValidationError as exc:
-                errors.update(exc.message_dict)
+                errors.update(exc.error_dict)
     if "title" in fields and not (fields.get("title") or "").strip():
         errors["title"] = [_("Give the report a title.")]
     if "body" in fields and not (fields.get("body") or "").strip():

@@ -31,7 +31,7 @@ def report_request_signoff(*, report: Report, user, note: str = "") -> Report:
 
 
 def report_sign_off(*, report: Report, signer, comment: str = "") -> Report:
-    check_text(comment, limits.NOTE_MAX_CHARS, "comment")
+    check_text(comment, limits.REASON_MAX_CHARS, "comment")
     """签发: freeze the current text; the hash and the signer prove what was signed."""
     with transaction.atomic():
         report = lock_report(report)

@@ -46,6 +46,14 @@ def format_table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join([line, render(headers), line, *(render(r) for r in rows), line])
 
 
+# Django's runserver prints "This is a development server. Do not use it in a production setting."
+# Say first what that means here, and where the production way is described (README, docs/guide).
+DEV_SERVER_NOTE = (
+    "提示：演示用 Django 自带的开发服务器运行，仅供本机试用（下面英文的 development server 警告即指此）。\n"
+    "生产部署请用 PostgreSQL 与 gunicorn 等生产服务器，见 README 的“Deploying”一节和 docs/guide/admin-guide.md。"
+)
+
+
 class Command(BaseCommand):
     help = "Load the demo province (江东省) with people and reports in every state, print the demo logins, and serve it."
 
@@ -79,6 +87,7 @@ class Command(BaseCommand):
             self.stdout.write(f"数据库：{database['NAME']}")
         if options["no_serve"]:
             return
+        self.stdout.write(self.style.WARNING(DEV_SERVER_NOTE))
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
 
     def refuse_a_database_from_before_the_migration_reset(self) -> None:
