@@ -76,6 +76,12 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     def created_event_data(self, obj) -> dict:
         return {"unit": obj.unit_id, "roles": []}  # the roles follow as their own event
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            # SPEC §2 账户下发: the administrator chose the initial password; the person must replace it.
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         user = form.instance
         before = sorted(user.role_assignments.values_list("role", flat=True)) if change else []

@@ -27,6 +27,7 @@ from govbrief.orgs.choices import SCREENING_ROLES
 
 from . import selectors, services
 from .docx_import import import_docx
+from .uploads import check_import_size
 from .filters import InboxFilterSet, ReportFilter, SubmissionFilter
 from .models import Attachment, Report
 from .serializers import (
@@ -182,6 +183,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             message = _("Only Word (.docx) files can be imported.")
             raise exceptions.ValidationError({"file": [ErrorDetail(message, code="file_type")]})
         try:
+            check_import_size(uploaded)
             draft = import_docx(uploaded)
         except DjangoValidationError as exc:
             raise exceptions.ValidationError(

@@ -1,11 +1,27 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from govbrief.orgs.models import Unit
 
-from .uploads import check_upload
+from govbrief.core import limits
+
+from .uploads import check_import_size, check_upload
 
 from .choices import AdoptionMode, CommentAudience, Distribution, Publication, ReportKind, Urgency
+
+
+def lazy_limits(message, **figures):
+    """A translated sentence with figures written the way people read them (50,000)."""
+    return format_lazy("{}", _LazyFigures(message, figures))
+
+
+class _LazyFigures:
+    def __init__(self, message, figures):
+        self.message, self.figures = message, figures
+
+    def __str__(self):
+        return str(self.message) % {k: f"{v:,}" for k, v in self.figures.items()}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -32,10 +48,15 @@ class MultipleFileField(forms.FileField):
 
 
 class ReportForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=limits.TITLE_MAX_CHARS)
     body = forms.CharField(
-        label=_("Body"), widget=forms.Textarea(attrs={"class": "body"}),
-        help_text=_("Paste from Word or WPS freely: styles, images and layout spacing are removed, one paragraph per line."),
+        label=_("Body"), widget=forms.Textarea(attrs={"class": "body"}), max_length=limits.BODY_MAX_CHARS,
+        help_text=format_lazy(
+            "{} {}",
+            _("Paste from Word or WPS freely: styles, images and layout spacing are removed, one paragraph per line."),
+            lazy_limits(_("At most %(chars)s characters and %(paragraphs)s paragraphs."),
+                        chars=limits.BODY_MAX_CHARS, paragraphs=limits.BODY_MAX_PARAGRAPHS),
+        ),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=ReportKind.choices)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE)
@@ -46,6 +67,12 @@ class ReportForm(forms.Form):
     attachments = MultipleFileField(label=_("Attachments"), required=False)
     revision = forms.CharField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No maxlength on the text area: a browser would cut a long paste silently; the server
+        # refuses it with the limit and keeps what was typed.
+        self.fields["body"].widget.attrs.pop("maxlength", None)
+
 
 class DocxImportForm(forms.Form):
     file = forms.FileField(label=_("Word document (.docx)"))
@@ -55,6 +82,7 @@ class DocxImportForm(forms.Form):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith(".docx"):
             raise forms.ValidationError(_("Choose a .docx file (in WPS: save as Word 2007 format)."))
+        check_import_size(f)
         return f
 
 

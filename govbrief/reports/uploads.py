@@ -81,3 +81,15 @@ def check_upload(uploaded) -> tuple[str, str, str]:
         digest.update(chunk)
     uploaded.seek(0)
     return name, content_type, digest.hexdigest()
+
+
+def check_import_size(uploaded) -> None:
+    """A Word file to import is held to the attachment limit before anything reads it."""
+    limit = settings.GOVBRIEF_ATTACHMENT_MAX_BYTES
+    if uploaded.size > limit:
+        raise ValidationError(
+            _("%(name)s is %(size)s; the limit is %(limit)s.")
+            % {"name": clean_name(uploaded.name or ""), "size": filesizeformat(uploaded.size),
+               "limit": filesizeformat(limit)},
+            code="file_size",
+        )

@@ -52,3 +52,15 @@ def test_one_person_holds_at_most_one_admin_role(client, world):
     assert response.status_code == 200  # the form comes back with the error
     assert not User.objects.get(pk=user.pk).has_role(Role.AUDIT_ADMIN)
 
+
+
+def test_an_account_created_in_the_admin_must_change_its_initial_password(client, world):
+    admin_client(client, world)
+    response = client.post("/admin/orgs/user/add/", {
+        "username": "new_informant", "name": "新信息员", "unit": world.county.pk,
+        "password1": "Init#2026pass", "password2": "Init#2026pass",
+        "role_assignments-TOTAL_FORMS": "0", "role_assignments-INITIAL_FORMS": "0",
+        "role_assignments-MIN_NUM_FORMS": "0", "role_assignments-MAX_NUM_FORMS": "1000",
+    })
+    assert response.status_code == 302, response.content[:500]
+    assert User.objects.get(username="new_informant").must_change_password

@@ -132,6 +132,26 @@ def test_bombs_are_refused_with_flat_memory(bombs):
     assert peak < PEAK_BUDGET, f"peak {peak / MB:.1f} MB"
 
 
+def test_several_bombs_at_once_keep_memory_flat(gigabyte_bomb):
+    """Four uploads of the gigabyte bomb in parallel threads, as four people (or one attacker) at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def attempt(_):
+        with pytest.raises(ValidationError) as exc:
+            import_docx(upload(gigabyte_bomb))
+        return exc.value.code
+
+    tracemalloc.start()
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            codes = list(pool.map(attempt, range(4)))
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert codes == ["docx_too_large"] * 4
+    assert peak < PEAK_BUDGET, f"peak {peak / MB:.1f} MB"
+
+
 def test_gigabyte_document_is_refused_before_it_is_inflated(gigabyte_bomb):
     assert len(gigabyte_bomb) < 2 * MB
     started = time.perf_counter()

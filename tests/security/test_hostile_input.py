@@ -314,3 +314,16 @@ def test_a_limit_broken_past_the_serializer_is_named_too_long(world):
         format="json")
     assert response.status_code == 400
     assert error_fields(response) == {"body": "too_many_paragraphs"}
+
+
+def test_a_body_over_the_limit_on_the_draft_page_is_refused_and_kept(world):
+    client = page(world.county_informant)
+    too_long = "字" * (limits.BODY_MAX_CHARS + 1)
+    response = client.post("/reports/new/", {"title": "标题", "body": too_long, "kind": "news", "urgency": "routine",
+                                             "distribution": "internal", "contact_name": "张三",
+                                             "contact_phone": "123"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "50,000" in html and too_long in html  # the limit said, nothing lost
+    assert 'maxlength="50000"' not in html
+    assert not Report.objects.exists()
