@@ -43,8 +43,9 @@ class OpinionForm(forms.Form):
     opinion = forms.CharField(label=_("Opinion"), max_length=300, required=False)
 
 
-class LockoutAwareAuthenticationForm(AuthenticationForm):
-    """Tells a locked-out person why the right password does not work, and until when."""
+class LockoutAware:
+    """Tells a locked-out person why the right password does not work, and until when (the login
+    page and the admin's login alike; the API token endpoint has its serializer)."""
 
     def clean(self):
         message = locked_message(self.cleaned_data.get("username"))
@@ -53,9 +54,9 @@ class LockoutAwareAuthenticationForm(AuthenticationForm):
         return super().clean()
 
 
-class LockoutAwareAdminAuthenticationForm(AdminAuthenticationForm):
-    def clean(self):
-        message = locked_message(self.cleaned_data.get("username"))
-        if message:
-            raise forms.ValidationError(message, code="locked")
-        return super().clean()
+class LockoutAwareAuthenticationForm(LockoutAware, AuthenticationForm):
+    pass
+
+
+class LockoutAwareAdminAuthenticationForm(LockoutAware, AdminAuthenticationForm):
+    pass

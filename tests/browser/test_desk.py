@@ -6,7 +6,7 @@ import pytest
 from govbrief.reports.models import Submission
 
 from ..factories import submitted_report
-from .test_report_path import log_in, log_out
+from .helpers import log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

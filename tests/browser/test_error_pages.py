@@ -5,17 +5,10 @@ import pytest
 
 from govbrief.orgs.sessions import MARKER
 
-from ..factories import TEST_PASSWORD
+from .helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def test_a_missing_page_is_shown_in_the_layout(page, shot, world):

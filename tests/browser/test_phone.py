@@ -12,7 +12,8 @@ from django.utils import timezone
 from govbrief.reports import services
 from govbrief.reports.models import Submission
 
-from ..factories import TEST_PASSWORD, draft_report, submitted_report
+from ..factories import draft_report, submitted_report
+from .helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,13 +31,6 @@ def phone(browser, live_server):
     yield page
     context.close()
 
-
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def assert_fits(page):

@@ -5,22 +5,11 @@ import pytest
 
 from govbrief.reports.models import Report, Submission
 
-from ..factories import TEST_PASSWORD
+from .helpers import log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
-
-
-def log_out(page):
-    page.click("form[action='/accounts/logout/'] button")
-    page.wait_for_url("**/accounts/login/")
 
 
 def test_a_report_travels_from_county_to_province_in_the_browser(page, shot, world):
