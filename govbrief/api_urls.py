@@ -2,9 +2,11 @@
 
 from django.urls import path
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.routers import SimpleRouter
 
+from govbrief.core.parsers import BoundedJSONParser
 from govbrief.notifications.api import NotificationViewSet
 from govbrief.orgs.api import MeView, UnitViewSet
 from govbrief.orgs.serializers import LockoutAwareAuthTokenSerializer
@@ -19,6 +21,8 @@ class TokenView(ObtainAuthToken):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
     serializer_class = LockoutAwareAuthTokenSerializer
+    # The API's bounded JSON parser (core.parsers), and forms for curl -d.
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
 
 
 router = SimpleRouter()

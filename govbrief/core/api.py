@@ -21,6 +21,11 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from govbrief.core.errors import Conflict, TransitionError
 
 
+# An id in an API path: ASCII digits only. DRF's default lookup ([^/.]+) let "١٠", "１０" and "1_0"
+# through to int(), which reads them all as 10 (issue 13).
+ID_PATTERN = "[0-9]{1,19}"
+
+
 def _join(path: str, key) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
@@ -85,4 +90,5 @@ def exception_handler(exc, context):
         detail = str(getattr(exc, "detail", "") or exc)
         errors = [{"field": "", "message": detail, "code": getattr(getattr(exc, "detail", None), "code", exc.default_code)}]
     return Response({"detail": detail, "errors": errors}, status=response.status_code, headers=response.headers)
+
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.core.validators import RegexValidator
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
+from rest_framework.settings import api_settings
 
 from .web import MAX_ID
 
@@ -22,6 +23,7 @@ def ascii_digits(value) -> bool:
 # What a text field takes, stated in the schema so generated clients (and schemathesis) know it:
 # no NUL character (PostgreSQL cannot store one) and, where the field is required, something other
 # than white space (which the field strips).
+NUL_MESSAGE = _("The text contains a NUL character, which is not allowed.")
 ANY_TEXT = r"^[^\x00]*$"
 SOME_TEXT = r"^[^\x00]*\S[^\x00]*$"
 
@@ -33,6 +35,9 @@ class StrictCharField(serializers.CharField):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        # Django's own wording is mistranslated in zh-hans ("空字符串", an empty string): say NUL.
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+        self.validators.append(ProhibitNullCharactersValidator(message=NUL_MESSAGE))
         # Validators run after the blank check, so these only describe the field in the schema;
         # the field's own checks give the messages.
         self.validators.append(RegexValidator(ANY_TEXT if self.allow_blank else SOME_TEXT))
@@ -75,7 +80,17 @@ class StrictSerializer(serializers.Serializer):
     """A request body: a field the endpoint does not take is refused with its name (issue 13: a PATCH
     with ``state`` or ``unit`` was silently ignored, so the client believed it had changed them)."""
 
-    default_error_messages = {"unknown_field": _("This field is not accepted here.")}
+    default_error_messages = {"unknown_field": _("This field is not accepted here."),
+                              "no_data": _("Send the fields as a JSON object.")}
+
+    @property
+    def errors(self):
+        errors = super().errors
+        # DRF answers a null body with an untranslated "No data provided".
+        detail = errors.get(api_settings.NON_FIELD_ERRORS_KEY) if isinstance(errors, dict) else None
+        if detail and len(detail) == 1 and getattr(detail[0], "code", None) == "null":
+            errors[api_settings.NON_FIELD_ERRORS_KEY] = [ErrorDetail(str(self.error_messages["no_data"]), code="null")]
+        return errors
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):

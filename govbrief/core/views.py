@@ -82,5 +82,13 @@ def page_not_found(request, exception=None):
     return error_response(request, 404)
 
 
+def csrf_failure(request, reason=""):
+    """A form sent without (or with an expired) CSRF token: usually a page left open past the idle
+    timeout, or cookies blocked."""
+    return error_response(request, 403, _("The form has expired or was not sent from this site. Reload the page "
+                                          "and try again; if it keeps happening, allow cookies for this site."),
+                          code="csrf_failed")
+
+
 def server_error(request):
     return error_response(request, 500)

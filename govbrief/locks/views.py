@@ -37,9 +37,8 @@ def _json_login_required(view):
 
 
 def _describe(lock: EditLock, user) -> dict:
-    same_unit = lock.holder.unit_id is not None and lock.holder.unit_id == user.unit_id
     return {
-        "holder": str(lock.holder) if same_unit else _("someone in another unit"),
+        "holder": str(lock.holder),
         "since": lock.acquired_at.isoformat(),
         "expires_at": lock.expires_at.isoformat(),
     }
@@ -55,6 +54,8 @@ def _target(request) -> LockTarget | None:
 def _visible(target: LockTarget, user) -> bool:
     """Only objects under a visibility rule can be locked from a page, and only those the user sees."""
     model = apps.get_model(target.object_type)
+    if model._meta.swapped:  # auth.user: no manager at all
+        return False
     restrict = getattr(model.objects, "restrict", None)
     if restrict is None or not (target.object_id.isascii() and target.object_id.isdigit()):
         return False
@@ -83,18 +84,19 @@ def heartbeat(request):
     try:
         lock = lock_refresh(target=target, user=request.user)
     except LockHeld as exc:
-        return JsonResponse({"held": False, **_describe(exc.lock, request.user),
-                             "message": _message(exc, request.user)}, status=409)
+        if exc.lock.holder.unit_id == request.user.unit_id:
+            return JsonResponse({"held": False, **_describe(exc.lock, request.user), "message": str(exc)}, status=409)
+        # Someone of another unit (the unit whose report an office reads): answered exactly as if
+        # nobody held it, so the office learns nothing of the unit's work in progress.
+        return _lost(LockLost())
     except LockLost as exc:
-        return JsonResponse({"held": False, "holder": None, "since": None, "expires_at": None, "message": str(exc)},
-                            status=409)
+        return _lost(exc)
     return JsonResponse({"held": True, **_describe(lock, request.user)})
 
 
-def _message(exc: LockHeld, user) -> str:
-    if exc.lock.holder.unit_id == user.unit_id:
-        return str(exc)
-    return _("Someone else is editing this now.")
+def _lost(exc: LockLost) -> JsonResponse:
+    return JsonResponse({"held": False, "holder": None, "since": None, "expires_at": None, "message": str(exc)},
+                        status=409)
 
 
 @never_cache

@@ -8,6 +8,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from govbrief.core.api import ID_PATTERN
 from govbrief.core.filters import StrictBooleanFilter
 
 from . import selectors, services
@@ -30,6 +31,7 @@ class NotificationFilter(django_filters.FilterSet):
 
 @extend_schema(tags=["notifications"])
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = ID_PATTERN
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
 

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from govbrief.core.api import ID_PATTERN
 from govbrief.core.filters import IdFilter, StrictBooleanFilter
 
 from . import selectors
@@ -39,6 +40,7 @@ class UnitFilter(django_filters.FilterSet):
 @extend_schema(tags=["units"])
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     """The reporting network's units (SPEC §2)."""
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = UnitSerializer
     filterset_class = UnitFilter

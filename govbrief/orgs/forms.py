@@ -1,8 +1,13 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from govbrief.core import limits
+
+from .choices import Gender
 from .lockout import locked_message
 
 from .models import InformantRegistration
@@ -26,6 +31,18 @@ class RegistrationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["informant_birth_month"].input_formats = ["%Y-%m", "%Y-%m-%d"]
+        # The seed form's 简历 box is a page at most (issue 13: 100,000 characters were stored).
+        resume = self.fields["informant_resume"]
+        resume.max_length = limits.REASON_MAX_CHARS * 2
+        resume.validators.append(MaxLengthValidator(resume.max_length))
+        resume.help_text = _("At most %(n)s characters.") % {"n": f"{resume.max_length:,}"}
+        self.fields["informant_gender"].choices = [("", _("Choose…")), *Gender.choices]
+
+    def clean_informant_birth_month(self):
+        value = self.cleaned_data["informant_birth_month"]
+        if value is not None and not 1900 <= value.year <= timezone.localdate().year:
+            raise forms.ValidationError(_("Give a birth month between 1900 and this year."), code="invalid")
+        return value
 
     UNIT_FIELDS = ["address", "office_phone", "fax"]
     LEADER_FIELDS = [f for f in Meta.fields if f.startswith("leader_")]

@@ -8,6 +8,8 @@ from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.exceptions import ErrorDetail
 
+from govbrief.core.serializers import StrictCharField, StrictSerializer
+
 from .choices import Role
 from .models import Unit, User
 
@@ -80,8 +82,13 @@ class MeSerializer(serializers.ModelSerializer):
         return UnitBriefSerializer(self.context.get("report_targets", []), many=True).data
 
 
-class LockoutAwareAuthTokenSerializer(AuthTokenSerializer):
-    """The token endpoint says an account is locked, and until when, as the login page does."""
+class LockoutAwareAuthTokenSerializer(StrictSerializer, AuthTokenSerializer):
+    """Username and password for a token, held to the same input rules as every other body (text as
+    text, no unknown fields), and saying an account is locked, and until when, as the login page does."""
+
+    username = StrictCharField(label=_("Username"), write_only=True, max_length=150)
+    password = StrictCharField(label=_("Password"), style={"input_type": "password"}, trim_whitespace=False,
+                               write_only=True, max_length=4096)
 
     def validate(self, attrs):
         from .lockout import locked_message

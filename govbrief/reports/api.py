@@ -20,6 +20,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from govbrief.core.api import ID_PATTERN
 from govbrief.core.filters import StrictFilterBackend
 from govbrief.core.parsers import BoundedJSONParser
 from govbrief.core.serializers import ErrorSerializer, error_responses as _responses
@@ -84,7 +85,7 @@ class ReportOrdering(OrderingFilter):
     """``urgency`` sorts most urgent first (URGENCY_RANK), not alphabetically by code; ``kind`` by the
     particulars of the text the user reads."""
 
-    ALIASES = {"urgency": "urgency_rank", "kind": "shown_kind"}
+    ALIASES = {"urgency": "urgency_rank", "kind": "shown_kind", "state": "shown_state", "updated_at": "shown_updated_at"}
 
     def get_ordering(self, request, queryset, view):
         ordering = super().get_ordering(request, queryset, view) or []
@@ -109,6 +110,7 @@ NO_FILTERS = {"filter_backends": [], "pagination_class": None}
                            responses=_responses(ReportDetailSerializer, 200, 404)),
 )
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = ID_PATTERN
     filter_backends = [StrictFilterBackend, ReportOrdering]
     filterset_class = ReportFilter
     ordering_fields = ["updated_at", "created_at", "state", "kind", "urgency", "id"]
@@ -218,7 +220,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         parameters=[ATTACHMENT_PK],
         responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY), 404: ErrorSerializer},
     )
-    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_pk>\d+)", url_name="attachment",
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_pk>[0-9]{1,19})", url_name="attachment",
             **NO_FILTERS)
     def attachment(self, request, pk=None, attachment_pk=None):
         attachment = self._attachment(attachment_pk)
@@ -301,6 +303,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                            responses=_responses(SubmissionDetailSerializer, 200, 404)),
 )
 class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = ID_PATTERN
     filter_backends = [StrictFilterBackend, OrderingFilter]
     filterset_class = SubmissionFilter
     ordering_fields = ["submitted_at", "decided_at", "id"]

@@ -347,7 +347,10 @@ class _Draft:
             # The core property title wins; a first paragraph that repeats it is the title, not body.
             if not self.core_title:
                 self.title = text
-                return
+                if len(text) <= TITLE_MAX_CHARS:
+                    return
+                # Too long to be a title: it is the body's first paragraph, and the title its start,
+                # so nothing of the document is lost (the informant shortens the title).
             if text == self.core_title:
                 return
         self.paragraphs.append(text)
@@ -360,7 +363,8 @@ class _Draft:
     def result(self, *, keywords: str) -> ImportedDraft:
         if not self.found_text:
             raise ValidationError(_("The document contains no text."), code="docx_empty")
-        return ImportedDraft(title=self.title[:TITLE_MAX_CHARS], body="\n".join(self.paragraphs),
+        title = self.title if len(self.title) <= TITLE_MAX_CHARS else self.title[: TITLE_MAX_CHARS - 1] + "…"
+        return ImportedDraft(title=title, body="\n".join(self.paragraphs),
                              keywords=keywords[:KEYWORDS_MAX_CHARS])
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models import IntegerField
+from django.db.models import CharField, DateTimeField, IntegerField
 
 from govbrief.orgs.models import User
 
@@ -132,6 +132,15 @@ def annotate_shown_text(*, user, queryset: QuerySet[Report]) -> QuerySet[Report]
         )
         for field in SHOWN_FIELDS
     })
+    # The state and time an office is shown: "submitted", when the newest item reached or left it;
+    # never the unit's draft state or the time of its latest edit (issue 13).
+    latest = reached.order_by("-submitted_at").values("submitted_at")[:1]
+    qs = qs.annotate(
+        shown_state=Case(When(own, then=F("state")), default=Value(ReportState.SUBMITTED.value),
+                         output_field=CharField()),
+        shown_updated_at=Case(When(own, then=F("updated_at")), default=Subquery(latest),
+                              output_field=DateTimeField()),
+    )
     return qs.annotate(urgency_rank=urgency_rank("shown_urgency"))
 
 

@@ -250,7 +250,8 @@ def inbox(request):
     user = request.user
     filters = InboxFilterSet(request.GET or None, queryset=selectors.inbox_for(user=user), request=request)
     form = filters.form
-    page = paginate(request, filters.qs)
+    # A filter that cannot be read lists nothing and says why, instead of silently listing everything.
+    page = paginate(request, filters.qs if not filters.is_bound or filters.is_valid() else filters.queryset.none())
     selectors.annotate_due(submissions=page.object_list, office=user.unit)
     query = request.GET.copy()
     query.pop("page", None)

@@ -64,3 +64,16 @@ def test_an_account_created_in_the_admin_must_change_its_initial_password(client
     })
     assert response.status_code == 302, response.content[:500]
     assert User.objects.get(username="new_informant").must_change_password
+
+
+def test_the_registration_form_bounds_the_resume_and_the_birth_month(world):
+    from govbrief.orgs.forms import RegistrationForm
+
+    data = {"address": "某路1号", "office_phone": "123", "leader_name": "王", "leader_post": "副县长",
+            "leader_mobile": "13800000000", "informant_name": "李", "informant_gender": "f",
+            "informant_post": "科员", "informant_birth_month": "0001-01", "informant_mobile": "13900000000",
+            "informant_resume": "简" * 5000}
+    form = RegistrationForm(data)
+    assert not form.is_valid()
+    assert {"informant_resume", "informant_birth_month"} <= set(form.errors)
+    assert form.fields["informant_gender"].choices[0][1] != "---------"

@@ -227,3 +227,14 @@ def test_refusal_messages_name_the_limit():
     with pytest.raises(ValidationError) as exc:
         import_docx(raw_docx(p("标题") + p("段") * (BODY_MAX_PARAGRAPHS + 1)))
     assert f"{BODY_MAX_PARAGRAPHS:,}" in exc.value.messages[0]
+
+
+def test_a_first_paragraph_too_long_for_a_title_is_kept_in_the_body():
+    from govbrief.reports.docx_import import import_docx
+
+    from ..factories import docx_file
+
+    opening = "一" * 500
+    draft = import_docx(docx_file(title=opening, paragraphs=("二、存在问题",)))
+    assert len(draft.title) == 200 and draft.title.endswith("…")
+    assert draft.body.split("\n") == [opening, "二、存在问题"]

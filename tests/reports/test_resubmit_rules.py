@@ -143,3 +143,25 @@ def test_a_forwarding_office_revises_and_resubmits_from_its_page(world):
     up.refresh_from_db()
     assert up.state == SubmissionState.SUBMITTED
     assert up.version.body == "精简后的正文。"
+
+
+def test_an_office_cannot_tell_a_unit_is_revising_from_the_order_or_the_time(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    report, sub = returned(world)
+    other, _ = submitted_report(world.county_informant, world.county_signer, [world.city])
+    Report.objects.filter(pk=other.pk).update(state="signed")  # as a unit sees "signed": sorts before "submitted"
+    services.report_new_version(report=report, user=world.county_informant)
+    Report.objects.filter(pk=report.pk).update(updated_at=timezone.now() + timedelta(hours=1))
+    client = APIClient()
+    client.force_authenticate(user=world.city_editor)
+    for ordering in ("state", "-state"):
+        rows = client.get(f"/api/reports/?ordering={ordering},id").json()["results"]
+        assert [r["id"] for r in rows] == sorted(r["id"] for r in rows)  # every state the same for the office
+    detail = client.get(f"/api/reports/{report.pk}/").json()
+    listed = {r["id"]: r for r in client.get("/api/reports/").json()["results"]}
+    sub.refresh_from_db()
+    assert detail["updated_at"] == listed[report.pk]["updated_at"]
+    assert detail["updated_at"].startswith(timezone.localtime(sub.submitted_at).strftime("%Y-%m-%dT%H:%M"))

@@ -212,10 +212,20 @@ def test_an_office_is_not_told_who_in_the_unit_holds_a_lock(world):
     report, (sub,) = submitted_report(world.county_informant, world.county_signer, [world.city])
     services.submission_return(submission=sub, editor=world.city_editor, reason="补充")
     services.report_new_version(report=report, user=world.county_informant)
+    unlocked, _ = submitted_report(world.county_informant, world.county_signer, [world.city])
     lock_acquire(target=report, user=world.county_informant)
-    response = page(world.city_editor).post("/locks/heartbeat/", {"type": "reports.report", "id": str(report.pk)})
+    editor = page(world.city_editor)
+    response = editor.post("/locks/heartbeat/", {"type": "reports.report", "id": str(report.pk)})
     assert response.status_code == 409
     assert str(world.county_informant) not in response.content.decode()
+    # exactly the answer for a report nobody is editing: the office cannot tell the difference
+    baseline = editor.post("/locks/heartbeat/", {"type": "reports.report", "id": str(unlocked.pk)})
+    assert response.json() == baseline.json()
+
+
+def test_a_swapped_model_on_the_lock_endpoints_is_404_not_500(world):
+    response = page(world.city_editor).post("/locks/heartbeat/", {"type": "auth.user", "id": "1"})
+    assert response.status_code == 404
 
 
 # ---------------------------------------------------------------- who writes on a submission
@@ -327,3 +337,63 @@ def test_a_body_over_the_limit_on_the_draft_page_is_refused_and_kept(world):
     assert "50,000" in html and too_long in html  # the limit said, nothing lost
     assert 'maxlength="50000"' not in html
     assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize("raw", ["١٠", "１０", "1_0", "+1", "%201"])
+def test_an_api_path_id_is_ascii_digits_only(world, raw):
+    report = draft_report(world.county_informant)
+    path_id = raw.replace("10", str(report.pk)) if raw in ("1_0",) else raw
+    for url in (f"/api/reports/{path_id}/", f"/api/units/{path_id}/", f"/api/reports/{report.pk}/attachments/{raw}/"):
+        response = api(world.county_informant).get(url)
+        assert response.status_code == 404, url
+        assert response["Content-Type"].startswith("application/json")
+
+
+def test_a_limit_message_names_the_field_in_chinese(world):
+    _, (sub,) = submitted_report(world.county_informant, world.county_signer, [world.city])
+    with pytest.raises(ValidationError) as exc:
+        services.submission_return(submission=sub, editor=world.city_editor, reason="因" * (limits.REASON_MAX_CHARS + 1))
+    message = exc.value.message_dict["reason"][0]
+    assert "reason" not in message and "退稿理由" in message or "退回" in message, message
+
+
+def test_a_form_without_its_csrf_token_gets_the_layout_403(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.county_informant)
+    response = client.post("/reports/new/", {"title": "x"})
+    assert_error_page(response, 403)
+    response = client.post("/api/reports/", {"title": "x"}, content_type="application/json")
+    assert response.status_code == 403
+    assert "CSRF Failed" not in response.json()["detail"]
+
+
+def test_a_null_json_body_is_refused_in_chinese(world):
+    response = api(world.county_informant).post("/api/reports/", "null", content_type="application/json")
+    assert response.status_code == 400
+    assert "No data provided" not in response.json()["detail"]
+
+
+def test_the_token_endpoint_holds_to_the_same_input_rules(world):
+    client = APIClient()
+    deep = '{"username": ' + "[" * 10_000 + "]" * 10_000 + ', "password": "x"}'
+    assert client.post("/api/auth/token/", deep, content_type="application/json").status_code == 400
+    response = client.post("/api/auth/token/", {"username": 123, "password": "x", "x": 1}, format="json")
+    assert response.status_code == 400
+    assert error_fields(response) == {"username": "not_a_string", "x": "unknown_field"} or \
+        error_fields(response) == {"x": "unknown_field"}
+
+
+def test_a_nul_inside_json_text_is_named_as_such(world):
+    response = api(world.county_informant).post("/api/reports/", {"title": "a\x00b", "body": "正文", "kind": "news"},
+                                                format="json")
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("query", ["date_from=2026-02-30", "state=xx", "unit=١٢"])
+def test_an_unreadable_inbox_filter_lists_nothing_and_says_why(world, query):
+    submitted_report(world.county_informant, world.county_signer, [world.city])
+    response = page(world.city_editor).get(f"/reports/inbox/?{query}")
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 0
+    assert 'class="errorlist"' in response.content.decode()

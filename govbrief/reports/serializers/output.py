@@ -239,9 +239,15 @@ class ReportListSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         if not _own_unit(self, instance):
             # An office sees what reached it, never the unit's work in progress (issue 13): a report
-            # the unit is revising after a return is still, for the office, one that was submitted.
+            # the unit is revising after a return is still, for the office, one that was submitted,
+            # last changed when the newest item reached it (selectors.annotate_shown_text).
             data["state"] = ReportState.SUBMITTED.value
             data["state_display"] = str(ReportState.SUBMITTED.label)
+            shown = getattr(instance, "shown_updated_at", None)
+            if shown is None:
+                shown = max((s.submitted_at for s in selectors.report_submissions(user=_user(self), report=instance)),
+                            default=instance.created_at)
+            data["updated_at"] = serializers.DateTimeField().to_representation(shown)
         return data
 
 

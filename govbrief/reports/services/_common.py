@@ -90,15 +90,20 @@ def validate_fields(fields: dict) -> None:
 
 def check_text(value: str, limit: int, field: str) -> None:
     """A note, comment or reason of a transition: bounded like the text it accompanies."""
-    limits.check_length(value or "", limit, field, _label(field) if field != "comment" else _("Comment"))
+    limits.check_length(value or "", limit, field, _label(field))
 
 
 def _label(name: str) -> str:
-    from ..models import Report, ReportEvent, ReportVersion
+    """The field's name as people read it in the message (never the code name, e.g. "reason")."""
+    from ..models import Report, ReportEvent, ReportVersion, Submission
 
-    for model in (ReportVersion, Report, ReportEvent):
+    if name == "comment":
+        return _("Comment")
+    model_field = {"reason": (Submission, "return_reason")}.get(name)
+    candidates = [model_field] if model_field else [(m, name) for m in (ReportVersion, Report, ReportEvent)]
+    for model, field in candidates:
         try:
-            return str(model._meta.get_field(name).verbose_name)
+            return str(model._meta.get_field(field).verbose_name)
         except Exception:  # noqa: BLE001 - FieldDoesNotExist: try the next model
             continue
     return name
