@@ -244,6 +244,9 @@ class Adoption(models.Model):
         verbose_name_plural = _("adoptions")
         ordering = ["-adopted_at"]
 
+    def __str__(self) -> str:
+        return f"{self.get_publication_display()} · {self.submission_id}"
+
 
 class ReportEvent(TimelineEntry):
     """One line of a report's timeline: who did what, when, from which state to which. Written
@@ -261,6 +264,9 @@ class ReportEvent(TimelineEntry):
         verbose_name_plural = _("report events")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["report", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · #{self.report_id}"
 
 
 class SubmissionRead(models.Model):

@@ -397,3 +397,13 @@ def test_an_unreadable_inbox_filter_lists_nothing_and_says_why(world, query):
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 0
     assert 'class="errorlist"' in response.content.decode()
+
+
+def test_a_saved_filter_too_long_is_refused_not_cut(world):
+    with pytest.raises(ValidationError):
+        services.saved_filter_save(user=world.city_editor, name="名" * 41, query="q=x")
+    with pytest.raises(ValidationError):
+        services.saved_filter_save(user=world.city_editor, name="我的", query="q=" + "x" * 600)
+    from govbrief.reports.models import SavedFilter
+
+    assert not SavedFilter.objects.exists()

@@ -145,7 +145,10 @@ def saved_filter_save(*, user, name: str, query: str) -> SavedFilter:
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": [_("Name the filter.")]})
-    saved, _created = SavedFilter.objects.update_or_create(user=user, name=name[:40], defaults={"query": query[:500]})
+    limits.check_length(name, 40, "name", _("Name"))
+    if len(query or "") > 500:  # a query string the inbox's own form cannot produce
+        raise ValidationError({"query": [_("This filter is too long to save; remove some conditions.")]})
+    saved, _created = SavedFilter.objects.update_or_create(user=user, name=name, defaults={"query": query})
     return saved
 
 
