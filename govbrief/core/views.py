@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.template.loader import render_to_string
@@ -60,12 +60,6 @@ def error_response(request, status: int, message: str | None = None, *, field: s
         body = loader.render_to_string("core/error.html", context, request=request)
     except Exception:  # noqa: BLE001 - the error page must not fail in turn (a broken context processor, a lost DB)
         body = loader.render_to_string("core/error_plain.html", context)
-    return _html(body, status)
-
-
-def _html(body: str, status: int):
-    from django.http import HttpResponse
-
     return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
 
 

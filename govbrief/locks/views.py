@@ -36,7 +36,7 @@ def _json_login_required(view):
     return wrapper
 
 
-def _describe(lock: EditLock, user) -> dict:
+def _describe(lock: EditLock) -> dict:
     return {
         "holder": str(lock.holder),
         "since": lock.acquired_at.isoformat(),
@@ -85,13 +85,13 @@ def heartbeat(request):
         lock = lock_refresh(target=target, user=request.user)
     except LockHeld as exc:
         if exc.lock.holder.unit_id == request.user.unit_id:
-            return JsonResponse({"held": False, **_describe(exc.lock, request.user), "message": str(exc)}, status=409)
+            return JsonResponse({"held": False, **_describe(exc.lock), "message": str(exc)}, status=409)
         # Someone of another unit (the unit whose report an office reads): answered exactly as if
         # nobody held it, so the office learns nothing of the unit's work in progress.
         return _lost(LockLost())
     except LockLost as exc:
         return _lost(exc)
-    return JsonResponse({"held": True, **_describe(lock, request.user)})
+    return JsonResponse({"held": True, **_describe(lock)})
 
 
 def _lost(exc: LockLost) -> JsonResponse:

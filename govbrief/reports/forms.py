@@ -1,6 +1,5 @@
 from django import forms
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from govbrief.orgs.models import Unit
 
@@ -9,19 +8,6 @@ from govbrief.core import limits
 from .uploads import check_import_size, check_upload
 
 from .choices import AdoptionMode, CommentAudience, Distribution, Publication, ReportKind, Urgency
-
-
-def lazy_limits(message, **figures):
-    """A translated sentence with figures written the way people read them (50,000)."""
-    return format_lazy("{}", _LazyFigures(message, figures))
-
-
-class _LazyFigures:
-    def __init__(self, message, figures):
-        self.message, self.figures = message, figures
-
-    def __str__(self):
-        return str(self.message) % {k: f"{v:,}" for k, v in self.figures.items()}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -49,15 +35,7 @@ class MultipleFileField(forms.FileField):
 
 class ReportForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=limits.TITLE_MAX_CHARS)
-    body = forms.CharField(
-        label=_("Body"), widget=forms.Textarea(attrs={"class": "body"}), max_length=limits.BODY_MAX_CHARS,
-        help_text=format_lazy(
-            "{} {}",
-            _("Paste from Word or WPS freely: styles, images and layout spacing are removed, one paragraph per line."),
-            lazy_limits(_("At most %(chars)s characters and %(paragraphs)s paragraphs."),
-                        chars=limits.BODY_MAX_CHARS, paragraphs=limits.BODY_MAX_PARAGRAPHS),
-        ),
-    )
+    body = forms.CharField(label=_("Body"), widget=forms.Textarea(attrs={"class": "body"}), max_length=limits.BODY_MAX_CHARS)
     kind = forms.ChoiceField(label=_("Kind"), choices=ReportKind.choices)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE)
     distribution = forms.ChoiceField(label=_("Distribution scope"), choices=Distribution.choices, initial=Distribution.INTERNAL)
@@ -70,8 +48,13 @@ class ReportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # No maxlength on the text area: a browser would cut a long paste silently; the server
-        # refuses it with the limit and keeps what was typed.
+        # refuses it with the limit and keeps what was typed. The limit is said in the help text.
         self.fields["body"].widget.attrs.pop("maxlength", None)
+        self.fields["body"].help_text = " ".join((
+            gettext("Paste from Word or WPS freely: styles, images and layout spacing are removed, one paragraph per line."),
+            gettext("At most %(chars)s characters and %(paragraphs)s paragraphs.")
+            % {"chars": f"{limits.BODY_MAX_CHARS:,}", "paragraphs": f"{limits.BODY_MAX_PARAGRAPHS:,}"},
+        ))
 
 
 class DocxImportForm(forms.Form):
