@@ -59,9 +59,10 @@ def drf_validation_error(exc: DjangoValidationError) -> exceptions.ValidationErr
     def details(errors):
         return [ErrorDetail(message, code=error.code or default) for error in errors for message in error.messages]
 
+    kind = ConflictError if isinstance(exc, Conflict) else exceptions.ValidationError
     if hasattr(exc, "error_dict"):
-        return exceptions.ValidationError({field: details(errors) for field, errors in exc.error_dict.items()})
-    return exceptions.ValidationError({"non_field_errors": details(exc.error_list)})
+        return kind({field: details(errors) for field, errors in exc.error_dict.items()})
+    return kind({"non_field_errors": details(exc.error_list)})
 
 
 class ConflictError(exceptions.ValidationError):
@@ -69,10 +70,7 @@ class ConflictError(exceptions.ValidationError):
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, Conflict):
-        converted = drf_validation_error(exc)
-        exc = ConflictError(converted.detail)
-    elif isinstance(exc, DjangoValidationError):
+    if isinstance(exc, DjangoValidationError):
         exc = drf_validation_error(exc)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -90,5 +88,3 @@ def exception_handler(exc, context):
         detail = str(getattr(exc, "detail", "") or exc)
         errors = [{"field": "", "message": detail, "code": getattr(getattr(exc, "detail", None), "code", exc.default_code)}]
     return Response({"detail": detail, "errors": errors}, status=response.status_code, headers=response.headers)
-
-

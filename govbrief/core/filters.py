@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import django_filters
-from django_filters.rest_framework import DjangoFilterBackend
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
 
-from .web import MAX_ID
+from .web import MAX_ID, written_in_ascii
 
 
 class AsciiIntegerFormField(forms.IntegerField):
     """Python's int() reads any script's digits ("٣٨" is 38); an id in a query is ASCII."""
 
     def to_python(self, value):
-        if isinstance(value, str) and value.strip() and not value.strip().isascii():
+        if isinstance(value, str) and not written_in_ascii(value):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 
@@ -78,8 +79,6 @@ class StrictFilterBackend(DjangoFilterBackend):
             elif values[0] == "" and not _takes_text(filters[name]):
                 errors[name] = [_("Leave the parameter out instead of sending it empty.")]
         if errors:
-            from rest_framework.exceptions import ValidationError
-
             raise ValidationError(errors)
 
 

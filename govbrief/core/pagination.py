@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
-from .web import MAX_ID
+from .web import MAX_ID, id_from_text
 
 
 class Pagination(PageNumberPagination):
@@ -17,10 +17,10 @@ class Pagination(PageNumberPagination):
         values = request.query_params.getlist(self.page_query_param)
         if not values:
             return 1
-        value = values[-1].strip()
-        if len(values) > 1 or not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_ID:
+        number = id_from_text(values[0]) if len(values) == 1 else None
+        if number is None:
             raise ValidationError({self.page_query_param: [_("Give the page as a number from 1.")]})
-        return int(value)
+        return number
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -4,8 +4,9 @@
 Every operation may answer with core.api's error body for a request it cannot take (400), a missing
 or wrong token (401), a role or unit that may not act (403), and something the user may not see or
 a page past the end (404); operations that change something also for a request the object's
-state refuses (409: core.errors.Conflict), one too large (413) or of a type they do not read (415), and the token endpoint when it is asked too often (429). The schemathesis run in CI
-(tests/api) holds the API to this."""
+state refuses (409: core.errors.Conflict), one too large (413) or of a type they do not read (415),
+and the token endpoint when it is asked too often (429). The schemathesis run in CI (tests/api)
+holds the API to this."""
 
 from __future__ import annotations
 
@@ -39,8 +40,7 @@ class AutoSchema(SpectacularAutoSchema):
         from .serializers import StrictSerializer
 
         # A StrictSerializer refuses fields it does not declare: say so, so clients are not surprised.
-        if direction == "request" and isinstance(serializer, StrictSerializer) or (
-            direction == "request" and isinstance(serializer, type) and issubclass(serializer, StrictSerializer)
-        ):
+        serializer_class = serializer if isinstance(serializer, type) else type(serializer)
+        if direction == "request" and issubclass(serializer_class, StrictSerializer):
             schema["additionalProperties"] = False
         return schema

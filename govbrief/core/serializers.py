@@ -12,12 +12,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
 
-from .web import MAX_ID
-
-
-def ascii_digits(value) -> bool:
-    """Python's int() reads any script's digits ("٣٨" is 38): an id must be written in ASCII."""
-    return isinstance(value, str) and value.strip().isascii()
+from .web import MAX_ID, written_in_ascii
 
 
 # What a text field takes, stated in the schema so generated clients (and schemathesis) know it:
@@ -61,7 +56,7 @@ class AsciiIntegerField(serializers.IntegerField):
     """An integer sent as a JSON number or, from a form, as ASCII digits; never a bool (True is 1)."""
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or (isinstance(data, str) and not ascii_digits(data)):
+        if isinstance(data, bool) or (isinstance(data, str) and not written_in_ascii(data)):
             self.fail("invalid")
         return super().to_internal_value(data)
 
@@ -69,10 +64,9 @@ class AsciiIntegerField(serializers.IntegerField):
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class AsciiPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     def to_internal_value(self, data):
-        if isinstance(data, bool) or isinstance(data, float) or (isinstance(data, str) and not ascii_digits(data)):
+        if isinstance(data, (bool, float)) or (isinstance(data, str) and not (
+                written_in_ascii(data) and data.strip().isdigit())):
             self.fail("incorrect_type", data_type=type(data).__name__)
-        if isinstance(data, str) and not data.strip().isdigit():
-            self.fail("incorrect_type", data_type="str")
         return super().to_internal_value(data)
 
 

@@ -48,14 +48,24 @@ def paginate(request, queryset, per_page: int = 25):
 MAX_ID = 2**63 - 1
 
 
+def id_from_text(value: str | None) -> int | None:
+    """An object id written as text: ASCII digits (Python's int() reads any script's digits, so
+    "٣٨" would be 38) for a positive number the database can hold; anything else is None."""
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
+        return int(value)
+    return None
+
+
+def written_in_ascii(value) -> bool:
+    """A number sent as text must be written in ASCII (see id_from_text); signs and range are the
+    number field's own checks."""
+    return isinstance(value, str) and value.strip().isascii()
+
+
 def parse_ids(values) -> list[int]:
     """Row ids from a form, ignoring anything that is not a plain positive number in range."""
-    ids = []
-    for value in values:
-        value = (value or "").strip()
-        if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
-            ids.append(int(value))
-    return ids
+    return [pk for pk in map(id_from_text, values) if pk is not None]
 
 
 def role_required(*roles: str):

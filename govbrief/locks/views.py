@@ -18,6 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
+from govbrief.core.web import id_from_text
+
 from .exceptions import LockHeld, LockLost
 from .models import EditLock, LockTarget
 from .services import lock_refresh, lock_release
@@ -57,9 +59,10 @@ def _visible(target: LockTarget, user) -> bool:
     if model._meta.swapped:  # auth.user: no manager at all
         return False
     restrict = getattr(model.objects, "restrict", None)
-    if restrict is None or not (target.object_id.isascii() and target.object_id.isdigit()):
+    pk = id_from_text(target.object_id)
+    if restrict is None or pk is None:
         return False
-    return restrict(user).filter(pk=int(target.object_id)).exists()
+    return restrict(user).filter(pk=pk).exists()
 
 
 def _not_found() -> JsonResponse:

@@ -11,6 +11,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from govbrief import events
 
@@ -20,8 +21,6 @@ from .models import User
 def locked_message(username: str | None) -> str | None:
     """Why the right password does not work now, for every way in: the login page, the admin site
     and the API token endpoint (issue 13: only the login page said it)."""
-    from django.utils.translation import gettext as _
-
     if not username:
         return None
     locked = User.objects.filter(username=username, locked_until__gt=timezone.now()).values_list(

@@ -11,6 +11,7 @@ from rest_framework.exceptions import ErrorDetail
 from govbrief.core.serializers import StrictCharField, StrictSerializer
 
 from .choices import Role
+from .lockout import locked_message
 from .models import Unit, User
 
 
@@ -91,8 +92,6 @@ class LockoutAwareAuthTokenSerializer(StrictSerializer, AuthTokenSerializer):
                                write_only=True, max_length=4096)
 
     def validate(self, attrs):
-        from .lockout import locked_message
-
         message = locked_message(attrs.get("username"))
         if message:
             raise serializers.ValidationError({"username": [ErrorDetail(message, code="locked")]})

@@ -7,6 +7,7 @@ arrives at the login page still carrying it was logged out by the timeout."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_out
 
 MARKER = "govbrief_was_in"
@@ -31,8 +32,6 @@ class IdleMarkerMiddleware:
             forget_idle_marker(response)
         elif user is not None and user.is_authenticated and request.COOKIES.get(MARKER) != "1" \
                 and not request.path.startswith("/api/"):
-            from django.conf import settings
-
             response.set_cookie(MARKER, "1", httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
         return response
 

@@ -112,10 +112,7 @@ class ReportFilter(django_filters.FilterSet):
         """The state as the user sees it: a unit its own reports' working state, an office only
         "submitted" (ReportListSerializer), so filtering on ``draft`` cannot find which reports a
         unit is revising."""
-        user = self.request.user
-        if user.is_superuser:
-            return queryset.filter(state=value)
-        own = Q(unit_id=user.unit_id)
+        own = selectors.own_reports_q(self.request.user)
         if value == ReportState.SUBMITTED:
             return queryset.filter(~own | Q(state=value))
         return queryset.filter(own, state=value)

@@ -52,6 +52,12 @@ def may_resubmit(user, submission: Submission) -> bool:
     return user.has_role(*SCREENING_ROLES)
 
 
+def sees_work_in_progress(user, report: Report) -> bool:
+    """The report's own unit sees its working state (drafts, locks, revisions); an office sees only
+    what reached it (issue 13). selectors.own_reports_q is the same rule for querysets."""
+    return user.is_superuser or (user.unit_id is not None and report.unit_id == user.unit_id)
+
+
 def has_revision_to_resubmit(submission: Submission) -> bool:
     """The originating unit resubmits only a new version signed after the return; a forwarding
     office writes its revised text on the resubmit form itself."""

@@ -110,6 +110,11 @@ SHOWN_FIELDS = ("id", "title", "number", "kind", "urgency", "distribution")
 _SHOWN_OUTPUT = {"id": IntegerField(), "number": IntegerField()}
 
 
+def own_reports_q(user) -> Q:
+    """The reports whose working state this user sees (permissions.sees_work_in_progress)."""
+    return Q(pk__isnull=False) if user.is_superuser else Q(unit_id=user.unit_id)
+
+
 def annotate_shown_text(*, user, queryset: QuerySet[Report]) -> QuerySet[Report]:
     """``shown_<field>`` of the text this user reads of each report — the unit's current version
     for its own reports, for an office the newest version it may read — so lists and the API never
@@ -120,7 +125,7 @@ def annotate_shown_text(*, user, queryset: QuerySet[Report]) -> QuerySet[Report]
     the next number. So the newest can be read straight from the office's own submissions, one
     indexed lookup per field, instead of embedding the recursive provenance query six times
     (test_the_shown_text_is_the_newest_version_the_rule_allows guards the equivalence)."""
-    own = Q(pk__isnull=False) if user.is_superuser else Q(unit_id=user.unit_id)
+    own = own_reports_q(user)
     reached = submissions_visible_to(user=user).filter(report=OuterRef("pk")).filter(
         Q(to_unit_id=user.unit_id) | Q(from_unit_id=user.unit_id))
     newest = reached.order_by("-version__number")

@@ -107,9 +107,9 @@ def report_detail(request, pk):
     lineage = selectors.report_lineage(user=request.user, report=report)
     submitted_to = {s.to_unit_id for s, _depth in lineage if s.from_unit_id == report.unit_id}
     targets = [t for t in report_targets_for(unit=report.unit) if t.pk not in submitted_to] if actions["submit"] else []
-    own = request.user.is_superuser or report.unit_id == request.user.unit_id
     # An office sees what reached it, never the unit's work in progress (as on the API).
-    state = ReportState(report.state) if own else ReportState.SUBMITTED
+    state = ReportState(report.state) if permissions.sees_work_in_progress(request.user, report) \
+        else ReportState.SUBMITTED
     return render(request, "reports/report_detail.html", {
         "report": report,
         "state": state,

@@ -181,8 +181,14 @@ def _text_for(serializer, report):
 
 
 def _own_unit(serializer, report) -> bool:
-    user = _user(serializer)
-    return user.is_superuser or report.unit_id == user.unit_id
+    return permissions.sees_work_in_progress(_user(serializer), report)
+
+
+def _submissions_for(serializer, report):
+    """selectors.report_submissions, once per report and request."""
+    if not hasattr(report, "_submissions_for_user"):
+        report._submissions_for_user = selectors.report_submissions(user=_user(serializer), report=report)
+    return report._submissions_for_user
 
 
 def _shown(serializer, obj, field: str):
@@ -245,7 +251,7 @@ class ReportListSerializer(serializers.ModelSerializer):
             data["state_display"] = str(ReportState.SUBMITTED.label)
             shown = getattr(instance, "shown_updated_at", None)
             if shown is None:
-                shown = max((s.submitted_at for s in selectors.report_submissions(user=_user(self), report=instance)),
+                shown = max((s.submitted_at for s in _submissions_for(self, instance)),
                             default=instance.created_at)
             data["updated_at"] = serializers.DateTimeField().to_representation(shown)
         return data
@@ -282,7 +288,7 @@ class ReportDetailSerializer(ReportListSerializer):
 
     @extend_schema_field(SubmissionBriefSerializer(many=True))
     def get_submissions(self, obj):
-        subs = selectors.report_submissions(user=_user(self), report=obj)
+        subs = _submissions_for(self, obj)
         return SubmissionBriefSerializer(subs, many=True, context=self.context).data
 
     @extend_schema_field(EventSerializer(many=True))
