@@ -31,6 +31,17 @@ def _test_settings(settings, tmp_path):
     settings.LANGUAGE_CODE = "zh-hans"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the calendar and the like are cached by key, and a rolled
+    back test database hands out the same ids again."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @dataclass
 class World:
     units: dict[str, Unit] = field(default_factory=dict)

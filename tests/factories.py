@@ -76,3 +76,40 @@ def submitted_report(author, signer, targets, **kwargs):
     report = signed_report(author, signer, **kwargs)
     subs = services.report_submit(report=report, user=author, targets=targets)
     return report, subs
+
+
+def inbox_backlog(*, sender, office, count: int, author, open_items: int = 5):
+    """``count`` submissions from ``sender`` to ``office`` written in bulk (three inserts, not three
+    services per item), as an office's history looks: mostly screened long ago — adopted, kept,
+    returned —, a few still open, some of them urgent, some read. For tests that a page's cost does
+    not grow with the backlog."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from govbrief.reports.choices import URGENCY_RANK, ReportState, SubmissionState, Urgency
+    from govbrief.reports.models import Adoption, Report, ReportVersion, Submission, SubmissionRead
+
+    now = timezone.now()
+    reports = Report.objects.bulk_create([
+        Report(unit=sender, author=author, contact_name="张三", contact_phone="0510-1234567", state=ReportState.SUBMITTED,
+               created_at=now - dt.timedelta(days=i), updated_at=now - dt.timedelta(days=i))
+        for i in range(count)])
+    urgencies = [Urgency.ROUTINE, Urgency.ROUTINE, Urgency.URGENT, Urgency.ROUTINE, Urgency.EXTRA_URGENT]
+    versions = ReportVersion.objects.bulk_create([
+        ReportVersion(report=r, number=1, unit=sender, title=f"第{i}条信息：我县推进重点工作", body="正文。" * 50,
+                      urgency=urgencies[i % len(urgencies)], created_by=author, signed_by=author, signed_at=now)
+        for i, r in enumerate(reports)])
+    Report.objects.bulk_update([setattr(r, "current_version", v) or r for r, v in zip(reports, versions)],
+                               ["current_version"])
+    closed = [SubmissionState.ADOPTED, SubmissionState.ARCHIVED, SubmissionState.ADOPTED, SubmissionState.RETURNED]
+    subs = Submission.objects.bulk_create([
+        Submission(report=r, version=v, from_unit=sender, to_unit=office, submitted_by=author,
+                   submitted_at=now - dt.timedelta(days=i, minutes=1),
+                   state=SubmissionState.SUBMITTED if i < open_items else closed[i % len(closed)],
+                   urgency_rank=URGENCY_RANK[v.urgency])
+        for i, (r, v) in enumerate(zip(reports, versions))])
+    Adoption.objects.bulk_create([Adoption(submission=s, level=office.level, adopted_by=author)
+                                  for s in subs if s.state == SubmissionState.ADOPTED])
+    SubmissionRead.objects.bulk_create([SubmissionRead(submission=s, user=author) for s in subs[::3]])
+    return subs

@@ -13,16 +13,39 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 
-def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
+# The whole calendar is a few dozen rows a year and every page with a deadline or an overdue flag
+# reads it (issue 14: three or four queries on every page), so it is kept in the cache and dropped
+# whenever a day is saved or deleted (signals in CoreConfig.ready); the expiry bounds how long a
+# change made around the ORM (a bulk load) can go unseen.
+CACHE_KEY = "govbrief:official-calendar"
+CACHE_SECONDS = 300
+
+
+def _calendar() -> dict[dt.date, bool]:
+    from django.core.cache import cache
+
     from .models import CalendarDay
 
-    return dict(CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "is_workday"))
+    days = cache.get(CACHE_KEY)
+    if days is None:
+        days = dict(CalendarDay.objects.values_list("date", "is_workday"))
+        cache.set(CACHE_KEY, days, CACHE_SECONDS)
+    return days
+
+
+def forget_calendar(**kwargs) -> None:
+    """Drop the cached calendar (a day was entered, corrected or removed)."""
+    from django.core.cache import cache
+
+    cache.delete(CACHE_KEY)
+
+
+def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
+    return {day: work for day, work in _calendar().items() if start <= day <= end}
 
 
 def known_years() -> set[int]:
-    from .models import CalendarDay
-
-    return {d.year for d in CalendarDay.objects.dates("date", "year")}
+    return {day.year for day in _calendar()}
 
 
 def calendar_warning(on: dt.date | None = None) -> str | None:

@@ -1,5 +1,27 @@
 from django.db import models
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
+
+# Field -> {code: label} for ChoiceDisplay; the labels stay lazy, so the active language still decides.
+_choice_labels: dict[models.Field, dict] = {}
+
+
+class ChoiceDisplay:
+    """``get_<field>_display`` without Django's cost: it rebuilds a dict of the field's choices on
+    every call, hashing each lazy label, and so translating every label of the field to show one
+    (issue 14: a third of an inbox row's rendering). Here the codes map to the lazy labels once per
+    field, and only the label shown is translated."""
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        labels = _choice_labels.get(field)
+        if labels is None:
+            labels = _choice_labels[field] = {code: label for code, label in field.flatchoices}
+        try:
+            label = labels.get(value, value)
+        except TypeError:  # an unhashable value: Django's own lookup knows what to do with it
+            return super()._get_FIELD_display(field)
+        return force_str(label, strings_only=True)
 
 
 class CalendarDay(models.Model):

@@ -19,6 +19,9 @@ class NavSection:
     order: int = 100
     # Adds to every page's context (counts in the sidebar, what the user's roles allow).
     context: ContextFn | None = None
+    # The querysets whose counts the section shows, by name: every section's are counted together
+    # in one query per page (nav_counts), so a new app's figures add no query (issue 14).
+    counts: Callable[..., dict] | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,24 @@ def nav_sections() -> list[NavSection]:
 
 def desk_cards() -> list[DeskCard]:
     return sorted(_cards.values(), key=lambda c: (c.order, c.key))
+
+
+def nav_counts(request) -> dict[str, dict[str, int]]:
+    """The counts every section asked for (``NavSection.counts``), by section key, from one query
+    made once per request: the sidebar and the desk's cards read the same figures."""
+    from .counts import count_all
+
+    def compute() -> dict[str, dict[str, int]]:
+        sections = [s for s in nav_sections() if s.counts is not None]
+        wanted = {f"{s.key}.{name}": qs for s in sections for name, qs in (s.counts(request) or {}).items()}
+        counted = count_all(wanted)
+        out: dict[str, dict[str, int]] = {s.key: {} for s in sections}
+        for name, value in counted.items():
+            section, _, figure = name.partition(".")
+            out[section][figure] = value
+        return out
+
+    return per_request(request, "core.nav_counts", compute)
 
 
 def per_request(request, key: str, compute: Callable[[], object]):

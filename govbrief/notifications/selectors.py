@@ -5,5 +5,9 @@ def notifications_for(*, user):
     return Notification.objects.filter(recipient=user)
 
 
+def unread(*, user):
+    return Notification.objects.filter(recipient=user, read_at__isnull=True)
+
+
 def unread_count(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return unread(user=user).count()

@@ -37,6 +37,14 @@ class LockoutBackend(ModelBackend):
     def user_can_authenticate(self, user):
         return super().user_can_authenticate(user) and not getattr(user, "is_locked_out", False)
 
+    def get_user(self, user_id):
+        # Every page shows the person's unit (navigation, queues): read it with the person, not after.
+        try:
+            user = User._default_manager.select_related("unit").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
 
 def on_login_failed(sender, credentials, request=None, **kwargs):
     username = (credentials or {}).get("username")

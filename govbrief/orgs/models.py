@@ -6,10 +6,12 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from govbrief.core.models import ChoiceDisplay
+
 from .choices import Gender, RegistrationState, Role, UnitKind, UnitLevel
 
 
-class Unit(models.Model):
+class Unit(ChoiceDisplay, models.Model):
     """A node of the reporting network (SPEC §2): an office, a department, a liaison office,
     or a special informant reporting as an individual."""
 
@@ -126,7 +128,7 @@ class User(AbstractUser):
         return [Role(r).label for r in Role.values if r in self.role_set]
 
 
-class RoleAssignment(models.Model):
+class RoleAssignment(ChoiceDisplay, models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
@@ -139,7 +141,7 @@ class RoleAssignment(models.Model):
         return self.get_role_display()
 
 
-class InformantRegistration(models.Model):
+class InformantRegistration(ChoiceDisplay, models.Model):
     """分管政务信息领导及信息员登记表 (seed 004): filed by a unit, approved by the unit's head,
     then by the office above; approval creates the accounts."""
 

@@ -5,14 +5,17 @@ import json
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from govbrief.core.models import ChoiceDisplay
 from govbrief.core.visibility import RestrictedQuerySet
 from govbrief.events.models import TimelineEntry
 
 from .choices import (
+    URGENCY_RANK,
     AdoptionMode,
     CommentAudience,
     Distribution,
@@ -25,7 +28,7 @@ from .choices import (
 )
 
 
-class Report(models.Model):
+class Report(ChoiceDisplay, models.Model):
     """One item of government-affairs information (政务信息), owned by the unit that wrote it.
     Its text lives in versions; once a version is signed it never changes (SPEC §3.2)."""
 
@@ -63,7 +66,7 @@ class Report(models.Model):
         return reverse("reports:detail", args=[self.pk])
 
 
-class ReportVersion(models.Model):
+class ReportVersion(ChoiceDisplay, models.Model):
     """A text of a report. The unit's versions are signed by its signer; a forwarding office's
     edited version derives from the version it received, which keeps the lineage (SPEC §3.5)."""
 
@@ -157,7 +160,7 @@ class Attachment(models.Model):
         return self.name
 
 
-class Submission(models.Model):
+class Submission(ChoiceDisplay, models.Model):
     """A report sent to one receiving office (报送). A forwarded submission points at the
     submission it was forwarded from, so the whole path up the levels can be walked."""
 
@@ -183,6 +186,17 @@ class Submission(models.Model):
     )
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     first_opened_at = models.DateTimeField(_("first opened at"), null=True, blank=True)
+    # The inbox's order (open first, most urgent first, newest first) must be served by one index on
+    # this table, touching only the rows of a page whatever an office's history (issue 14), so the two
+    # sort keys live here. ``is_closed`` is computed by the database from ``state`` and cannot drift;
+    # ``urgency_rank`` is a copy of the sent version's urgency (frozen once signed), kept by save()
+    # whenever ``version`` is set (test_urgency_rank_follows_the_version guards it).
+    is_closed = models.GeneratedField(
+        expression=Case(When(state=SubmissionState.SUBMITTED, then=Value(0)), default=Value(1)),
+        output_field=models.PositiveSmallIntegerField(), db_persist=True,
+    )
+    urgency_rank = models.PositiveSmallIntegerField(_("urgency rank"), default=URGENCY_RANK[Urgency.ROUTINE],
+                                                    editable=False)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -195,9 +209,19 @@ class Submission(models.Model):
             models.UniqueConstraint(fields=["report", "from_unit", "to_unit"], name="unique_submission_route"),
         ]
         indexes = [
+            models.Index(fields=["to_unit", "is_closed", "urgency_rank", "-submitted_at", "-id"],
+                         name="submission_inbox_order"),
             models.Index(fields=["to_unit", "state", "-submitted_at"]),
             models.Index(fields=["to_unit", "assignee", "state"]),
         ]
+
+    def save(self, *args, **kwargs):
+        # The copy of the version's urgency travels with every write of the version (see urgency_rank).
+        if self.version_id is not None:
+            self.urgency_rank = URGENCY_RANK.get(self.version.urgency, len(URGENCY_RANK))
+            if (fields := kwargs.get("update_fields")) is not None and "version" in fields:
+                kwargs["update_fields"] = {*fields, "urgency_rank"}
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"{self.report_id} → {self.to_unit_id}"
@@ -226,7 +250,7 @@ class Submission(models.Model):
         return reverse("reports:submission", args=[self.pk])
 
 
-class Adoption(models.Model):
+class Adoption(ChoiceDisplay, models.Model):
     """The receiving office's decision to use a report (采用). Bulletins, when they exist,
     hang their items off this row; scoring reads it. The adopting office is the submission's
     ``to_unit``; ``level`` keeps the office's level at the time, which scoring prices."""
@@ -248,7 +272,7 @@ class Adoption(models.Model):
         return f"{self.get_publication_display()} · {self.submission_id}"
 
 
-class ReportEvent(TimelineEntry):
+class ReportEvent(ChoiceDisplay, TimelineEntry):
     """One line of a report's timeline: who did what, when, from which state to which. Written
     only by the event layer (``govbrief.events.record``), from the kinds in ``reports/events.py``;
     ``data`` holds ids and codes, never names."""
@@ -280,7 +304,7 @@ class SubmissionRead(models.Model):
         constraints = [models.UniqueConstraint(fields=["submission", "user"], name="unique_submission_read")]
 
 
-class Comment(models.Model):
+class Comment(ChoiceDisplay, models.Model):
     """A note on a submission: internal to the receiving office, or a message the sending unit sees too."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="comments", verbose_name=_("submission"))

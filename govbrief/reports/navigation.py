@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from govbrief.core.registry import DeskCard, NavSection, per_request, register_desk_card, register_nav
+from govbrief.core.registry import DeskCard, NavSection, nav_counts, register_desk_card, register_nav
 from govbrief.orgs.choices import DRAFTING_ROLES, SCREENING_ROLES, SIGNING_ROLES
 
 from .choices import Queue, ReportState, SubmissionState
@@ -22,20 +22,23 @@ def _roles(request) -> dict[str, bool]:
 
 
 def _counts(request) -> dict[str, int]:
-    from .selectors import dashboard_counts
+    """The section's figures: counted with every other section's in one query (core.registry)."""
+    from .selectors import dashboard_figures
 
-    return per_request(request, "reports.counts", lambda: dashboard_counts(user=request.user))
+    return dashboard_figures(nav_counts(request).get("reports", {}))
+
+
+def _count_querysets(request) -> dict:
+    from .selectors import navigation_querysets
+
+    return navigation_querysets(user=request.user)
 
 
 def nav_context(request) -> dict:
-    from .selectors import queue_counts
-
     perms = _roles(request)
-    nav_queues = []
-    if perms["screen"]:
-        counts = queue_counts(user=request.user)
-        nav_queues = [(value, label, counts[value]) for value, label in Queue.choices]
-    return {"perms_ui": perms, "nav_counts": _counts(request), "nav_queues": nav_queues}
+    counts = _counts(request)
+    nav_queues = [(value, label, counts[f"queue_{value}"]) for value, label in Queue.choices] if perms["screen"] else []
+    return {"perms_ui": perms, "nav_counts": counts, "nav_queues": nav_queues}
 
 
 def _actions(request):
@@ -125,7 +128,7 @@ def _recent_adoptions(request):
 
 
 def register() -> None:
-    register_nav(NavSection("reports", "reports/_nav.html", order=10, context=nav_context))
+    register_nav(NavSection("reports", "reports/_nav.html", order=10, context=nav_context, counts=_count_querysets))
     for key, column, order, context in (
         ("actions", "actions", 10, _actions),
         ("stats", "stats", 10, _stats),

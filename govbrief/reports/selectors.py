@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models import CharField, DateTimeField, IntegerField
 
+from govbrief.core.counts import count_all
 from govbrief.orgs.models import User
 
 from .choices import Queue, ReportState, SubmissionState, urgency_rank
@@ -16,12 +17,14 @@ from .compare import VersionComparison, compare_versions
 from .models import Attachment, Comment, Report, ReportEvent, ReportVersion, SavedFilter, Submission, SubmissionRead
 
 
-def reports_visible_to(*, user) -> QuerySet[Report]:
-    return Report.objects.restrict(user)
+def reports_visible_to(*, user, **scope) -> QuerySet[Report]:
+    """``scope`` (e.g. ``unit_id=``) lets the rule drop branches a narrowed list cannot need."""
+    return Report.objects.restrict(user, **scope)
 
 
-def submissions_visible_to(*, user) -> QuerySet[Submission]:
-    return Submission.objects.restrict(user)
+def submissions_visible_to(*, user, **scope) -> QuerySet[Submission]:
+    """``scope`` (e.g. ``to_unit_id=``) lets the rule drop branches a narrowed list cannot need."""
+    return Submission.objects.restrict(user, **scope)
 
 
 def versions_visible_to(*, user, report: Report | None = None) -> QuerySet[ReportVersion]:
@@ -47,7 +50,10 @@ def report_get(*, user, pk: int) -> Report:
 
 
 def submission_get(*, user, pk: int) -> Submission:
-    return with_forwarded(submissions_visible_to(user=user)).select_related(
+    """One submission with what its page shows, and ``is_read`` for this user (so opening it again
+    writes nothing: services.submission_mark_opened)."""
+    read_by_me = SubmissionRead.objects.filter(submission=OuterRef("pk"), user_id=user.pk)
+    return with_forwarded(submissions_visible_to(user=user)).annotate(is_read=Exists(read_by_me)).select_related(
         "report", "report__unit", "report__author", "version", "version__signed_by", "from_unit", "to_unit",
         "submitted_by", "decided_by", "adoption", "adoption__adopted_by", "parent",
     ).get(pk=pk)
@@ -56,7 +62,8 @@ def submission_get(*, user, pk: int) -> Submission:
 INBOX_SORTS = {
     "-submitted_at": ("-submitted_at", "-id"),
     "submitted_at": ("submitted_at", "id"),
-    # Open items first, the most urgent of them on top (the desk's default).
+    # Open items first, the most urgent of them on top (the desk's default): the columns of the
+    # index submission_inbox_order, so a page reads only its own rows whatever the office's history.
     "urgency": ("is_closed", "urgency_rank", "-submitted_at", "-id"),
     "unit": ("report__unit__sort_order", "report__unit_id", "-submitted_at"),
 }
@@ -69,8 +76,11 @@ def overdue_cutoff_for(office) -> datetime:
 
 
 def queue_q(queue: str, user, cutoff) -> Q:
-    """The editor's work queues (SPEC §3.4, the desk): one definition for the lists and the counts."""
-    open_ = Q(state=SubmissionState.SUBMITTED)
+    """The editor's work queues (SPEC §3.4, the desk): one definition for the lists and the counts.
+    "Open" is read from ``is_closed`` (state "submitted", computed by the database), the column the
+    inbox's index leads with, so a queue of three items stops after the office's open items instead
+    of walking its whole history."""
+    open_ = Q(is_closed=0)
     return {
         Queue.NEW: open_ & Q(first_opened_at__isnull=True),
         Queue.MINE: open_ & Q(assignee_id=user.pk),
@@ -80,30 +90,41 @@ def queue_q(queue: str, user, cutoff) -> Q:
     }.get(queue, Q())
 
 
+def received_by_office(*, user) -> QuerySet[Submission]:
+    """What the user's office received, through the visibility rule scoped to it."""
+    return submissions_visible_to(user=user, to_unit_id=user.unit_id).filter(to_unit_id=user.unit_id)
+
+
+def queue_querysets(*, user) -> dict[str, QuerySet[Submission]]:
+    """Each work queue as a plain queryset, for counting (navigation, API) without the list's joins."""
+    cutoff = overdue_cutoff_for(user.unit)
+    received = received_by_office(user=user)
+    return {q: received.filter(queue_q(q, user, cutoff)) for q in Queue.values}
+
+
 def queue_counts(*, user) -> dict[str, int]:
-    """Live counts of every queue, for the navigation, in one query."""
+    """Live counts of every queue, for the navigation and the API, in one query."""
     if not user.is_authenticated or user.unit_id is None:
         return {q: 0 for q in Queue.values}
-    cutoff = overdue_cutoff_for(user.unit)
-    qs = submissions_visible_to(user=user).filter(to_unit_id=user.unit_id)
-    return qs.aggregate(**{q: Count("pk", filter=queue_q(q, user, cutoff)) for q in Queue.values})
+    return count_all(queue_querysets(user=user))
+
+
+# What an inbox row shows never needs the text's body or the assignee's credentials: a list reads
+# only the columns it shows (issue 14: every row carried the body and the password hash).
+_INBOX_DEFERRED = ("version__body", "version__content_hash", "assignee__password", "assignee__last_login",
+                   "assignee__failed_logins", "assignee__locked_until", "assignee__mobile", "assignee__office_phone")
 
 
 def inbox_for(*, user) -> QuerySet[Submission]:
     """The receiving office's inbox: submissions addressed to the user's unit, with the flags a
     list shows. Filters and sorting are reports.filters.InboxFilterSet's (pages and API alike)."""
-    qs = submissions_visible_to(user=user).filter(to_unit_id=user.unit_id)
+    qs = received_by_office(user=user)
     # 多头报送 (SPEC §3.5): flag an item that reached this office by more than one route.
     other_route = Submission.objects.filter(report=OuterRef("report"), to_unit=OuterRef("to_unit")).exclude(pk=OuterRef("pk"))
     read_by_me = SubmissionRead.objects.filter(submission=OuterRef("pk"), user_id=user.pk)
-    qs = with_forwarded(qs).annotate(
-        has_other_route=Exists(other_route),
-        is_read=Exists(read_by_me),
-        is_closed=Case(When(state=SubmissionState.SUBMITTED, then=Value(0)), default=Value(1), output_field=IntegerField()),
-        urgency_rank=urgency_rank("version__urgency"),
-    )
-    return qs.select_related("report", "report__unit", "version", "from_unit", "to_unit", "assignee").order_by(
-        *INBOX_SORTS["urgency"])
+    qs = with_forwarded(qs).annotate(has_other_route=Exists(other_route), is_read=Exists(read_by_me))
+    return (qs.select_related("report", "report__unit", "version", "from_unit", "to_unit", "assignee")
+            .defer(*_INBOX_DEFERRED).order_by(*INBOX_SORTS["urgency"]))
 
 
 SHOWN_FIELDS = ("id", "title", "number", "kind", "urgency", "distribution")
@@ -149,8 +170,17 @@ def annotate_shown_text(*, user, queryset: QuerySet[Report]) -> QuerySet[Report]
     return qs.annotate(urgency_rank=urgency_rank("shown_urgency"))
 
 
+def own_reports(*, user) -> QuerySet[Report]:
+    """The user's unit's own reports, through the visibility rule scoped to them."""
+    return reports_visible_to(user=user, unit_id=user.unit_id).filter(unit_id=user.unit_id)
+
+
+def _returned(qs: QuerySet[Report]) -> QuerySet[Report]:
+    return qs.filter(Exists(Submission.objects.filter(report=OuterRef("pk"), state=SubmissionState.RETURNED)))
+
+
 def reports_of_unit(*, user, state: str = "", q: str = "", kind: str = "") -> QuerySet[Report]:
-    qs = reports_visible_to(user=user).filter(unit_id=user.unit_id)
+    qs = own_reports(user=user)
     if state:
         qs = qs.filter(state=state)
     if kind:
@@ -161,6 +191,7 @@ def reports_of_unit(*, user, state: str = "", q: str = "", kind: str = "") -> Qu
     returned = Submission.objects.filter(report=OuterRef("pk"), state=SubmissionState.RETURNED)
     return (
         qs.select_related("unit", "author", "current_version")
+        .defer("current_version__body", "author__password")
         .annotate(adoption_count=Count("submissions__adoption", distinct=True), has_adoption=Exists(adopted), has_return=Exists(returned))
         .order_by("-updated_at", "-id")
     )
@@ -248,30 +279,40 @@ def my_drafts(*, user) -> QuerySet[Report]:
     return reports_of_unit(user=user, state=ReportState.DRAFT).filter(author=user)
 
 
-def dashboard_counts(*, user) -> dict[str, int]:
-    """The to-do numbers on the desk and in the navigation. Each is the length of the list its
-    desk card shows and its figure links to: the report list filtered by state (one aggregate over
-    the unit's reports), ``?returned=1`` (its own query, reports_returned_to_unit) and the inbox."""
+def navigation_querysets(*, user) -> dict[str, QuerySet]:
+    """The to-do numbers on the desk and in the navigation, as querysets to count together
+    (core.counts: the whole navigation is one query). Each is the list its desk card shows and its
+    figure links to, without the list's annotations: the report list filtered by state,
+    ``?returned=1`` (reports_returned_to_unit), the inbox's open items and its queues. Only the
+    figures of the person's roles are asked for; the others are 0 (dashboard_counts)."""
     from govbrief.orgs.choices import DRAFTING_ROLES, SCREENING_ROLES, SIGNING_ROLES
 
-    counts = {"drafts": 0, "pending_signoff": 0, "returned": 0, "inbox_new": 0, "signed_unsubmitted": 0}
     if not user.is_authenticated or user.unit_id is None:
-        return counts
-    drafting, signing = user.has_role(*DRAFTING_ROLES), user.has_role(*SIGNING_ROLES)
-    if drafting or signing:
-        own = reports_visible_to(user=user).filter(unit_id=user.unit_id).aggregate(
-            drafts=Count("pk", filter=Q(state=ReportState.DRAFT, author_id=user.pk)),
-            signed_unsubmitted=Count("pk", filter=Q(state=ReportState.SIGNED)),
-            pending_signoff=Count("pk", filter=Q(state=ReportState.PENDING_SIGNOFF)),
-        )
-        if drafting:
-            counts.update(drafts=own["drafts"], signed_unsubmitted=own["signed_unsubmitted"],
-                          returned=reports_returned_to_unit(user=user).count())
-        if signing:
-            counts["pending_signoff"] = own["pending_signoff"]
+        return {}
+    wanted: dict[str, QuerySet] = {}
+    own = own_reports(user=user)
+    if user.has_role(*DRAFTING_ROLES):
+        wanted.update(drafts=own.filter(state=ReportState.DRAFT, author_id=user.pk),
+                      signed_unsubmitted=own.filter(state=ReportState.SIGNED), returned=_returned(own))
+    if user.has_role(*SIGNING_ROLES):
+        wanted["pending_signoff"] = own.filter(state=ReportState.PENDING_SIGNOFF)
     if user.has_role(*SCREENING_ROLES):
-        counts["inbox_new"] = inbox_for(user=user).filter(state=SubmissionState.SUBMITTED).count()
-    return counts
+        wanted["inbox_new"] = received_by_office(user=user).filter(state=SubmissionState.SUBMITTED)
+        wanted.update({f"queue_{q}": qs for q, qs in queue_querysets(user=user).items()})
+    return wanted
+
+
+DASHBOARD_FIGURES = ("drafts", "pending_signoff", "returned", "inbox_new", "signed_unsubmitted")
+
+
+def dashboard_figures(counted: dict[str, int]) -> dict[str, int]:
+    """Counts of navigation_querysets with the figures a person's roles did not ask for as 0."""
+    return {name: 0 for name in DASHBOARD_FIGURES} | {f"queue_{q}": 0 for q in Queue.values} | counted
+
+
+def dashboard_counts(*, user) -> dict[str, int]:
+    """Every figure of navigation_querysets, counted in one query; the queues as ``queue_<name>``."""
+    return dashboard_figures(count_all(navigation_querysets(user=user)))
 
 
 def annotate_due(*, submissions, office) -> None:

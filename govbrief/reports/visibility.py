@@ -18,20 +18,29 @@ def _no_unit(user) -> bool:
 
 
 @visibility.rule(Submission)
-def submission_rule(user, **scope) -> Q:
+def submission_rule(user, *, to_unit_id: int | None = None, **scope) -> Q:
     """The originating unit sees every submission of its report, wherever up the chain it went;
-    any other unit sees the submissions it sent or received."""
+    any other unit sees the submissions it sent or received.
+
+    ``to_unit_id`` scopes a list to what one office received (the inbox): when it is the user's own
+    office the rule is that branch alone, so the inbox's query is served by its index instead of
+    joining every report for branches that can add nothing to it (issue 14)."""
     if _no_unit(user):
         return Q(pk__in=[])
     unit = user.unit_id
+    if to_unit_id is not None and to_unit_id == unit:
+        return Q(to_unit_id=unit)
     return Q(report__unit_id=unit) | Q(to_unit_id=unit) | Q(from_unit_id=unit)
 
 
 @visibility.rule(Report)
-def report_rule(user, **scope) -> Q:
-    """A unit sees its own reports and those submitted to it, or sent on by it."""
+def report_rule(user, *, unit_id: int | None = None, **scope) -> Q:
+    """A unit sees its own reports and those submitted to it, or sent on by it. ``unit_id`` scopes
+    a list to one unit's own reports: for the user's own unit that is the first branch alone."""
     if _no_unit(user):
         return Q(pk__in=[])
+    if unit_id is not None and unit_id == user.unit_id:
+        return Q(unit_id=unit_id)
     routed = Submission.objects.filter(report=OuterRef("pk")).filter(
         Q(to_unit_id=user.unit_id) | Q(from_unit_id=user.unit_id))
     return Q(unit_id=user.unit_id) | Q(Exists(routed))

@@ -1,0 +1,182 @@
+"""Issue 14: every logged-in page stays within its query budget whatever an office's backlog, the
+navigation costs one query, and reading a page writes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from govbrief.reports import selectors, services
+from govbrief.reports.choices import SubmissionState, Urgency
+
+from ..factories import inbox_backlog, submitted_report
+
+# The most queries any of these pages may make (issue 14's target: 12 or fewer).
+PAGE_BUDGET = 12
+
+
+def _pages(world, sub) -> dict[str, str]:
+    return {
+        "desk": reverse("dashboard"),
+        "inbox": reverse("reports:inbox"),
+        "queue mine": reverse("reports:inbox") + "?queue=mine",
+        "queue overdue": reverse("reports:inbox") + "?queue=overdue",
+        "submission": reverse("reports:submission", args=[sub.pk]),
+        "report": reverse("reports:detail", args=[sub.report_id]),
+        "api inbox": "/api/submissions/inbox/",
+    }
+
+
+def _count(client, url) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
+
+
+def _forwarded_item(world):
+    """An item of the city's that it adopted and forwarded to the province: a page with lineage."""
+    _, (sub,) = submitted_report(world.county_informant, world.county_signer, [world.city])
+    services.submission_adopt(submission=sub, editor=world.city_editor)
+    services.submission_forward(submission=sub, editor=world.city_editor, targets=[world.province])
+    return sub
+
+
+def test_every_page_keeps_its_query_budget_from_10_to_1000_items(client, world):
+    sub = _forwarded_item(world)
+    inbox_backlog(sender=world.county2, office=world.city, count=10, author=world.county2_informant)
+    client.force_login(world.city_editor)
+    pages = _pages(world, sub)
+    for url in pages.values():  # first views write what a first view writes (a read mark)
+        client.get(url)
+    small = {name: _count(client, url)[0] for name, url in pages.items()}
+    inbox_backlog(sender=world.county, office=world.city, count=990, author=world.county_informant)
+    for name, url in pages.items():
+        queries, sql = _count(client, url)
+        assert queries <= PAGE_BUDGET, (name, queries, sql)
+        assert queries == small[name], (name, small[name], queries, sql)
+
+
+def test_the_whole_navigation_is_one_query(client, world):
+    """Queues, the inbox's new items and the notifications are counted together (core.registry)."""
+    inbox_backlog(sender=world.county, office=world.city, count=20, author=world.county_informant)
+    client.force_login(world.city_editor)
+    client.get(reverse("reports:list"))
+    _, sql = _count(client, reverse("reports:list"))
+    counting = [q for q in sql if "COUNT(" in q.upper()]
+    navigation = [q for q in counting if "notifications_notification" in q]
+    assert len(navigation) == 1, counting
+    assert "queue_overdue" in navigation[0] and "inbox_new" in navigation[0]
+
+
+def test_the_navigation_figures_are_the_lengths_of_their_lists(world):
+    inbox_backlog(sender=world.county, office=world.city, count=30, open_items=7, author=world.county_informant)
+    editor = world.city_editor
+    counts = selectors.dashboard_counts(user=editor)
+    inbox = selectors.inbox_for(user=editor)
+    assert counts["inbox_new"] == inbox.filter(state=SubmissionState.SUBMITTED).count() == 7
+    for queue, figure in selectors.queue_counts(user=editor).items():
+        assert counts[f"queue_{queue}"] == figure
+        assert figure == inbox.filter(selectors.queue_q(queue, editor, selectors.overdue_cutoff_for(editor.unit))).count()
+
+
+def test_opening_a_submission_again_writes_nothing(client, world):
+    _, (sub,) = submitted_report(world.county_informant, world.county_signer, [world.city])
+    client.force_login(world.city_editor)
+    url = reverse("reports:submission", args=[sub.pk])
+    _, first = _count(client, url)
+    assert any(q.startswith("INSERT") and "submissionread" in q for q in first)
+    _, again = _count(client, url)
+    writes = [q for q in again if q.split()[0] in ("INSERT", "UPDATE", "DELETE")]
+    assert writes == []
+
+
+def test_a_page_view_does_not_write_the_session_until_the_refresh_interval(client, world, settings, monkeypatch):
+    import time as real_time
+
+    from govbrief.orgs import sessions
+
+    client.force_login(world.city_editor)
+    clock = [real_time.time()]
+    monkeypatch.setattr(sessions.time, "time", lambda: clock[0])
+    client.get(reverse("dashboard"))  # the first page after logging in marks the session
+    _, sql = _count(client, reverse("dashboard"))
+    assert not [q for q in sql if "django_session" in q and q.split()[0] in ("INSERT", "UPDATE")]
+    clock[0] += settings.GOVBRIEF_SESSION_REFRESH_SECONDS
+    _, sql = _count(client, reverse("dashboard"))
+    assert [q for q in sql if "django_session" in q and q.split()[0] in ("INSERT", "UPDATE")]
+
+
+def test_an_idle_session_still_ends_after_the_timeout(client, world, settings):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(world.city_editor)
+    assert client.get(reverse("dashboard")).status_code == 200
+    session = Session.objects.get()
+    expires_in = (session.expire_date - timezone.now()).total_seconds()
+    assert settings.SESSION_COOKIE_AGE - 60 <= expires_in <= settings.SESSION_COOKIE_AGE
+    Session.objects.update(expire_date=timezone.now())
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_an_api_token_request_creates_no_session(world):
+    from django.contrib.sessions.models import Session
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.city_editor).key}")
+    assert api.get("/api/submissions/inbox/").status_code == 200
+    assert Session.objects.count() == 0
+
+
+def test_the_inbox_is_read_without_joining_every_report_for_visibility(world):
+    """What an office received is visible to it: the scoped rule is ``to_unit`` alone, so the
+    inbox's count and rows are served by its index (issue 14: a scan of all reports)."""
+    sql = str(selectors.received_by_office(user=world.city_editor).query)
+    assert "reports_report" not in sql
+
+
+def test_a_scope_for_another_office_gives_the_whole_rule(world):
+    """The scope only narrows the rule for the user's own office; naming another office grants nothing."""
+    _, (sub,) = submitted_report(world.county_b_informant, world.county_b_signer, [world.city2])
+    narrowed = selectors.submissions_visible_to(user=world.city_editor, to_unit_id=world.city2.pk)
+    assert not narrowed.filter(pk=sub.pk).exists()
+
+
+@pytest.mark.parametrize("urgency", [Urgency.EXTRA_URGENT, Urgency.URGENT, Urgency.ROUTINE])
+def test_urgency_rank_follows_the_version(world, urgency):
+    """Submission.urgency_rank is a copy of its version's urgency for the inbox's index: it must
+    follow the version through submitting, forwarding and resubmitting."""
+    from govbrief.reports.choices import URGENCY_RANK
+    from govbrief.reports.models import Submission
+
+    report, (sub,) = submitted_report(world.county_informant, world.county_signer, [world.city], urgency=urgency)
+    services.submission_return(submission=sub, editor=world.city_editor, reason="请补充数据")
+    services.report_new_version(report=report, user=world.county_informant)
+    report.refresh_from_db()
+    services.report_update(report=report, user=world.county_informant, urgency=Urgency.ROUTINE
+                         if urgency != Urgency.ROUTINE else Urgency.EXTRA_URGENT)
+    services.report_sign_off(report=report, signer=world.county_signer)
+    services.submission_resubmit(submission=sub, user=world.county_informant)
+    services.submission_adopt(submission=Submission.objects.get(pk=sub.pk), editor=world.city_editor)
+    services.submission_forward(submission=Submission.objects.get(pk=sub.pk), editor=world.city_editor,
+                                targets=[world.province])
+    rows = Submission.objects.select_related("version")
+    assert rows.count() == 2
+    for row in rows:
+        assert row.urgency_rank == URGENCY_RANK[row.version.urgency]
+    assert Submission.objects.get(pk=sub.pk).urgency_rank != URGENCY_RANK[urgency]
+
+
+def test_the_inbox_shows_open_items_first_most_urgent_first(world):
+    subs = inbox_backlog(sender=world.county, office=world.city, count=40, open_items=10, author=world.county_informant)
+    rows = list(selectors.inbox_for(user=world.city_editor))
+    assert len(rows) == len(subs)
+    keys = [(r.state != SubmissionState.SUBMITTED, r.urgency_rank, -r.submitted_at.timestamp()) for r in rows]
+    assert keys == sorted(keys)
+    assert rows[0].version.urgency == Urgency.EXTRA_URGENT and rows[0].state == SubmissionState.SUBMITTED
