@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 
 
 def error_messages(exc: Exception) -> list[str]:
@@ -40,8 +41,31 @@ def run_service(request, fn, /, *, success: str | None = None, form=None, **kwar
     return result if result is not None else True
 
 
+class BoundedPaginator(Paginator):
+    """A paginator that counts at most ``COUNT_LIMIT`` rows and then says "10000+": an exact count
+    of an office's ten years would cost more the longer the office has worked, on every page view
+    (issue 14), while nobody pages that far (filters narrow it). Pages up to the limit work as usual."""
+
+    COUNT_LIMIT = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        if not hasattr(self.object_list, "query"):
+            return super().count
+        # COUNT over a LIMITed subquery: the database stops after COUNT_LIMIT + 1 rows.
+        return self.object_list[: self.COUNT_LIMIT + 1].count()
+
+    @property
+    def count_is_exact(self) -> bool:
+        return self.count <= self.COUNT_LIMIT
+
+    @property
+    def count_label(self) -> str:
+        return str(self.count) if self.count_is_exact else f"{self.COUNT_LIMIT}+"
+
+
 def paginate(request, queryset, per_page: int = 25):
-    paginator = Paginator(queryset, per_page)
+    paginator = BoundedPaginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -337,7 +337,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=False, methods=["get"], url_path="inbox", url_name="inbox", filter_backends=[StrictFilterBackend],
             filterset_class=InboxFilterSet, permission_classes=DESK_PERMISSIONS)
     def inbox(self, request):
-        qs = self.filter_queryset(selectors.inbox_for(user=request.user).select_related("adoption__adopted_by"))
+        qs = self.filter_queryset(selectors.inbox_for(user=request.user).prefetch_related("to_unit", "adoption__adopted_by"))
         page = self.paginate_queryset(qs)
         serializer = InboxItemSerializer(page, many=True, context=self.get_serializer_context())
         return self.get_paginated_response(serializer.data)

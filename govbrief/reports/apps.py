@@ -7,7 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from . import events, visibility  # noqa: F401 - declares the event kinds and visibility rules
+        from . import events, filters, visibility  # noqa: F401 - event kinds, cache subscribers, visibility rules
         from .navigation import register
 
         register()

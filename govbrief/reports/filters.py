@@ -7,10 +7,12 @@ from types import SimpleNamespace
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from govbrief.core.filters import IdFilter
+from govbrief.events import subscribe
 from govbrief.orgs.models import Unit
 
 from . import selectors
@@ -18,11 +20,33 @@ from .choices import Queue, ReportKind, ReportState, SubmissionState
 from .models import Report, Submission
 
 
-def _sending_units(request):
-    """The units that ever sent something to the user's office: the choices of the unit filter."""
+# The unit filter's choices are every unit that ever sent something to the office: a scan of the
+# office's whole history on every inbox page (issue 14), so they are cached per office and dropped
+# when a new route arrives (subscribers below); the expiry bounds anything the events miss.
+SENDERS_CACHE_SECONDS = 600
+
+
+def _senders_key(office_id: int) -> str:
+    return f"govbrief:inbox-senders:{office_id}"
+
+
+def _sending_units(request) -> list[tuple[int, str]]:
+    """The units that ever sent something to the user's office, as (id, name): the unit filter's choices."""
     if request is None or not request.user.is_authenticated or request.user.unit_id is None:
-        return Unit.objects.none()
-    return Unit.objects.filter(sent_submissions__to_unit_id=request.user.unit_id).distinct().order_by("sort_order", "id")
+        return []
+    office = request.user.unit_id
+    units = cache.get(_senders_key(office))
+    if units is None:
+        senders = Submission.objects.filter(to_unit_id=office).values("from_unit_id")
+        units = [(pk, name) for pk, name in
+                 Unit.objects.filter(pk__in=senders).order_by("sort_order", "id").values_list("pk", "name")]
+        cache.set(_senders_key(office), units, SENDERS_CACHE_SECONDS)
+    return units
+
+
+@subscribe("report.submitted", "report.forwarded")
+def _forget_senders(event) -> None:
+    cache.delete(_senders_key(event.data["to"]))
 
 
 class UnitIdFilter(IdFilter):
@@ -39,7 +63,7 @@ class UnitIdFilter(IdFilter):
         if self.units is not None and not isinstance(field.widget, forms.Select):
             request = self.parent.request if self.parent is not None else None
             # A callable: the choices are read only when the page renders the select, never by the API.
-            field.widget = forms.Select(choices=lambda: [("", _("All units")), *((u.pk, str(u)) for u in self.units(request))])
+            field.widget = forms.Select(choices=lambda: [("", _("All units")), *self.units(request)])
         return field
 
 

@@ -42,3 +42,22 @@ def test_overdue_means_more_than_the_screening_days_have_passed(db):
     # After the National Day holiday, an item from 30 September is due on 8 October.
     now = timezone.make_aware(dt.datetime(2026, 10, 8, 12, 0))
     assert timezone.localtime(calendar.overdue_cutoff(days=1, now=now)).date() == D("2026-09-30")
+
+
+def test_the_calendar_is_read_once_and_a_change_is_seen_at_once(db, django_assert_num_queries):
+    """The calendar is cached (issue 14), and entering or removing a day drops the cache."""
+    import datetime as dt
+
+    from govbrief.core import calendar
+    from govbrief.core.models import CalendarDay
+
+    day = dt.date(2031, 3, 5)  # a Wednesday in a year no migration fills
+    assert calendar.is_workday(day)
+    with django_assert_num_queries(0):
+        assert calendar.is_workday(day)
+        assert calendar.known_years()
+    entry = CalendarDay.objects.create(date=day, is_workday=False, name="测试假日")
+    assert not calendar.is_workday(day)
+    assert 2031 in calendar.known_years()
+    entry.delete()
+    assert calendar.is_workday(day)

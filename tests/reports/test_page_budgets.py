@@ -180,3 +180,59 @@ def test_the_inbox_shows_open_items_first_most_urgent_first(world):
     keys = [(r.state != SubmissionState.SUBMITTED, r.urgency_rank, -r.submitted_at.timestamp()) for r in rows]
     assert keys == sorted(keys)
     assert rows[0].version.urgency == Urgency.EXTRA_URGENT and rows[0].state == SubmissionState.SUBMITTED
+
+
+def test_the_unit_filter_lists_a_new_sender_once_its_report_arrives(client, world, django_capture_on_commit_callbacks):
+    """The filter's senders are cached per office (issue 14) and dropped when a new route arrives."""
+    submitted_report(world.county_informant, world.county_signer, [world.city])
+    client.force_login(world.city_editor)
+    page = client.get(reverse("reports:inbox")).content.decode()
+    assert world.county.name in page and world.county2.name not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted_report(world.county2_informant, world.county2_signer, [world.city])
+    assert world.county2.name in client.get(reverse("reports:inbox")).content.decode()
+
+
+def test_sessions_and_cache_live_in_redis_when_redis_url_is_set(tmp_path):
+    """The README's deployment: with REDIS_URL several app servers share cache and sessions."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from django.conf import settings; import django; django.setup(); "
+            "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE, settings.SESSION_SAVE_EVERY_REQUEST)")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "govbrief.settings", "GOVBRIEF_DATA_DIR": str(tmp_path)}
+    with_redis = subprocess.run([sys.executable, "-c", code], env={**env, "REDIS_URL": "redis://127.0.0.1:6379/9"},
+                                capture_output=True, text=True, check=True).stdout.split()
+    assert with_redis == ["django.core.cache.backends.redis.RedisCache", "django.contrib.sessions.backends.cached_db",
+                          "False"]
+    env.pop("REDIS_URL", None)
+    without = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert without[1] == "django.contrib.sessions.backends.db"
+
+
+def test_a_long_inbox_is_counted_only_up_to_the_limit(client, world, monkeypatch):
+    """An office's whole history is never counted on each view: past the limit the page says "more than"."""
+    from govbrief.core.web import BoundedPaginator
+
+    monkeypatch.setattr(BoundedPaginator, "COUNT_LIMIT", 30)
+    inbox_backlog(sender=world.county, office=world.city, count=60, author=world.county_informant)
+    client.force_login(world.city_editor)
+    page = client.get(reverse("reports:inbox"))
+    assert page.context["page"].paginator.count == 31
+    assert "超过30条" in page.content.decode()
+    assert client.get(reverse("reports:inbox"), {"page": 2}).context["page"].number == 2
+    monkeypatch.setattr(BoundedPaginator, "COUNT_LIMIT", 100)
+    page = client.get(reverse("reports:inbox"))
+    assert page.context["page"].paginator.count == 60 and "共60条" in page.content.decode()
+
+
+def test_a_read_mark_belongs_to_the_editor_who_opened_it(world):
+    """The page's knowledge that its reader has read an item is never taken for someone else's."""
+    from govbrief.reports.models import SubmissionRead
+
+    _, (sub,) = submitted_report(world.county_informant, world.county_signer, [world.city])
+    item = selectors.submission_get(user=world.city_editor, pk=sub.pk)
+    services.submission_mark_opened(submission=item, user=world.city_editor)
+    services.submission_mark_opened(submission=item, user=world.city_chief)
+    assert set(SubmissionRead.objects.values_list("user_id", flat=True)) == {world.city_editor.pk, world.city_chief.pk}

@@ -34,13 +34,14 @@ def submission_mark_opened(*, submission: Submission, user) -> None:
     if not permissions.is_screener(user, submission):
         return
     # Only the first view writes (issue 14: every view inserted a row). A submission read through
-    # selectors.submission_get knows already whether this user has read it.
-    already = getattr(submission, "is_read", None)
-    if already is None:
+    # selectors.submission_get knows already whether that user has read it; the flag is trusted
+    # only for the user it was read for.
+    if getattr(submission, "is_read_for", None) == user.pk:
+        already = submission.is_read
+    else:
         already = SubmissionRead.objects.filter(submission=submission, user=user).exists()
     if not already:
         SubmissionRead.objects.bulk_create([SubmissionRead(submission=submission, user=user)], ignore_conflicts=True)
-        submission.is_read = True
     if submission.first_opened_at is None:
         submission.first_opened_at = timezone.now()
         Submission.objects.filter(pk=submission.pk, first_opened_at__isnull=True).update(
