@@ -18,8 +18,9 @@ hands it to an editor first, colleagues leave internal notes (with @mentions) an
 the sending unit exchange messages. Items left awaiting screening get a desk of their own: some
 left new (never opened), some handed out by the chief editor, some taken by an editor, some read
 by one editor and not another; the plan spreads these over each office, and makes every third
-such item days old (overdue). A few saved inbox filters for the well-known editor are created by
-name when missing.
+such item days old (overdue). An item that comes back resubmitted after a return stays with the
+editor it was assigned to (no other editor takes it: an editor may take only a free item). A few
+saved inbox filters for the well-known editor are created by name when missing.
 """
 
 from __future__ import annotations
@@ -615,6 +616,9 @@ class ReportRun:
         else:
             self.signer = self.rng.choice(signers)
         self.deciders: dict[int, User] = {}  # submission id → the editor who screened it
+        # Submission id → its assignee. Every assignment of this report's submissions is made by this
+        # run, so its own record is complete (the ``sub`` copies it holds are not refreshed).
+        self.holders: dict[int, User] = {}
 
     def chance(self, p: float) -> bool:
         return self.rng.random() < p
@@ -647,6 +651,7 @@ class ReportRun:
 
     def assign(self, sub: Submission, assignee: User, *, by: User, gap: tuple[float, float] = GAP_DESK) -> None:
         self._do(gap, services.submission_assign, stamp=Stamper.ASSIGNED, submission=sub, assignee=assignee, by=by)
+        self.holders[sub.pk] = assignee
 
     def _comment(self, gap: tuple[float, float], sub: Submission, author: User, body: str, audience: str) -> None:
         at = self.clock.after(*gap)
@@ -686,10 +691,15 @@ class ReportRun:
     def take_up(self, sub: Submission, *, ask: bool | None = None) -> User:
         """Before a decision: the editor who decides opens the item. Now and then the chief editor
         opens it first and hands it to an editor, a colleague leaves a note, or the office asks the
-        sending unit something (``ask``: always, never, or by chance). Returns the deciding editor."""
+        sending unit something (``ask``: always, never, or by chance). An item that is already
+        assigned (it came back resubmitted) stays with its assignee, who decides. Returns the deciding
+        editor."""
         office = sub.to_unit
         chiefs, editors = self.dir.desk_staff(office, Role.CHIEF_EDITOR), self.dir.desk_staff(office)
-        if chiefs and editors and self.chance(0.15):
+        if (holder := self.holders.get(sub.pk)) is not None:
+            editor = holder
+            self.open_(sub, editor)
+        elif chiefs and editors and self.chance(0.15):
             chief, editor = self.rng.choice(chiefs), self.rng.choice(editors)
             self.open_(sub, chief)
             self.assign(sub, editor, by=chief)
@@ -713,7 +723,15 @@ class ReportRun:
         staff = self.dir.people(office, Role.EDITOR, Role.CHIEF_EDITOR)
         if not staff or role == "new":
             return
-        if role == "assigned" and chiefs and editors:
+        holder = self.holders.get(sub.pk)
+        if holder is not None:
+            # Resubmitted after a return, the item is still assigned to the editor who had it
+            # (submission_resubmit keeps the assignee), so he reads the revision. Nobody else takes
+            # it: an editor may take only a free item (permissions.may_assign).
+            self.open_(sub, holder)
+            if self.chance(0.5):
+                self.note(sub, holder)
+        elif role == "assigned" and chiefs and editors:
             chief, assignee = chiefs[slot % len(chiefs)], editors[slot % len(editors)]
             self.open_(sub, chief)
             self.assign(sub, assignee, by=chief)
@@ -735,14 +753,22 @@ class ReportRun:
         """The desks of the offices where this report still awaits screening."""
         if self.report is None:
             return
-        waiting = (Submission.objects.filter(report=self.report, state=SubmissionState.SUBMITTED)
-                   .select_related("to_unit", "from_unit").order_by("id"))
-        for sub in waiting:
+        for sub in self.waiting_submissions():
             if self.plan.desk:
                 role, slot = self.plan.desk, self.plan.desk_slot
             else:
                 role, slot = self.rng.choices(DESK_ROLES, weights=DESK_WEIGHTS)[0], self.rng.randrange(4)
             self.desk(sub, role, slot)
+
+    # -- what the run reads back from the database (a dry run answers these itself)
+
+    def waiting_submissions(self) -> list[Submission]:
+        return list(Submission.objects.filter(report=self.report, state=SubmissionState.SUBMITTED)
+                    .select_related("to_unit", "from_unit").order_by("id"))
+
+    def version_of(self, sub: Submission) -> ReportVersion:
+        """The version the submission carries now (``sub`` may be an older copy of the row)."""
+        return ReportVersion.objects.get(pk=sub.version_id)
 
     # -- the unit's own steps
 
@@ -824,7 +850,7 @@ class ReportRun:
 
     def forward(self, sub: Submission, targets: list[Unit]) -> list[Submission]:
         office = sub.to_unit
-        version = ReportVersion.objects.get(pk=sub.version_id)
+        version = self.version_of(sub)
         office_name = self.dir.places[office.code].name if office.level in (UnitLevel.CITY, UnitLevel.COUNTY) else ""
         title, body = content.forward_text(version.title, version.body, origin=self.place, office_name=office_name)
         # Usually whoever adopted it forwards it too.
@@ -833,7 +859,7 @@ class ReportRun:
                         targets=targets, title=title, body=body, note=self.rng.choice(content.FORWARD_NOTES))
 
     def office_resubmit(self, sub: Submission) -> None:
-        version = ReportVersion.objects.get(pk=sub.version_id)
+        version = self.version_of(sub)
         body = content.revise_body(self.rng, version.body, self.dir.places[sub.from_unit.code])
         self._do(GAP_REVISE, services.submission_resubmit, submission=sub, user=self.screener(sub.from_unit),
                  body=body, note=self.rng.choice(content.RESUBMIT_NOTES))

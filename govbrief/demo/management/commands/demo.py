@@ -55,13 +55,16 @@ DEV_SERVER_NOTE = (
 
 
 class Command(BaseCommand):
-    help = "Load the demo province (江东省) with people and reports in every state, print the demo logins, and serve it."
+    help = ("加载演示省份（江东省）：各类单位、人员和处于各种状态的报告，打印演示账号并启动演示服务。"
+            "演示数据逐条经过业务流程生成，适合几百到几千条报告；基准测试所需的大数据量（数万条及以上）"
+            "请用批量生成器 govbrief generate --reports N。")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--port", type=int, default=8000, help="Port to serve on (127.0.0.1). Default 8000.")
-        parser.add_argument("--no-serve", action="store_true", help="Load and print the logins, but do not serve.")
+        parser.add_argument("--port", type=int, default=8000, help="服务端口（监听 127.0.0.1），默认 8000。")
+        parser.add_argument("--no-serve", action="store_true", help="只加载数据并打印演示账号，不启动服务。")
         parser.add_argument("--reports", type=int, default=DEFAULT_REPORTS,
-                            help=f"How many demo reports to plan. Default {DEFAULT_REPORTS}.")
+                            help=f"计划生成的演示报告条数，默认 {DEFAULT_REPORTS}。每条都走完整业务流程，"
+                                 f"几千条需要几分钟；数万条及以上（基准测试用）请用 govbrief generate --reports N。")
 
     def handle(self, *args, **options) -> None:
         verbosity = options["verbosity"]
