@@ -112,6 +112,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound on the server let psycopg prepare a query it has run a few times on a
+    # connection, so PostgreSQL plans each page's queries once per connection instead of on every
+    # request: planning a list's joins cost more than running it (issue 14).
+    if _env_bool("GOVBRIEF_DB_PREPARED", True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
