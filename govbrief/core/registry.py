@@ -57,6 +57,10 @@ def desk_cards() -> list[DeskCard]:
     return sorted(_cards.values(), key=lambda c: (c.order, c.key))
 
 
+# A figure in the navigation or on the desk counts up to this and then reads "999+" (core_tags.count_badge).
+NAV_COUNT_CAP = 999
+
+
 def nav_counts(request) -> dict[str, dict[str, int]]:
     """The counts every section asked for (``NavSection.counts``), by section key, from one query
     made once per request: the sidebar and the desk's cards read the same figures."""
@@ -65,7 +69,7 @@ def nav_counts(request) -> dict[str, dict[str, int]]:
     def compute() -> dict[str, dict[str, int]]:
         sections = [s for s in nav_sections() if s.counts is not None]
         wanted = {f"{s.key}.{name}": qs for s in sections for name, qs in (s.counts(request) or {}).items()}
-        counted = count_all(wanted)
+        counted = count_all(wanted, cap=NAV_COUNT_CAP)
         out: dict[str, dict[str, int]] = {s.key: {} for s in sections}
         for name, value in counted.items():
             section, _, figure = name.partition(".")

@@ -52,8 +52,9 @@ class BoundedPaginator(Paginator):
     def count(self) -> int:
         if not hasattr(self.object_list, "query"):
             return super().count
-        # COUNT over a LIMITed subquery: the database stops after COUNT_LIMIT + 1 rows.
-        return self.object_list[: self.COUNT_LIMIT + 1].count()
+        # COUNT over a LIMITed subquery of bare ids: the database stops after COUNT_LIMIT + 1 rows and
+        # evaluates none of the list's annotations (a sliced count keeps whatever it selects).
+        return self.object_list.order_by().values("pk")[: self.COUNT_LIMIT + 1].count()
 
     @property
     def count_is_exact(self) -> bool:

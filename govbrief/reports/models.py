@@ -211,6 +211,8 @@ class Submission(ChoiceDisplay, models.Model):
         indexes = [
             models.Index(fields=["to_unit", "is_closed", "urgency_rank", "-submitted_at", "-id"],
                          name="submission_inbox_order"),
+            # The desk's queues of open items (new, unassigned, mine) counted from the index alone.
+            models.Index(fields=["to_unit", "is_closed", "assignee", "first_opened_at"], name="submission_desk_queues"),
             models.Index(fields=["to_unit", "state", "-submitted_at"]),
             models.Index(fields=["to_unit", "assignee", "state"]),
         ]

@@ -64,7 +64,7 @@ def _inbox_new(request):
 
     if not _roles(request)["screen"]:
         return None
-    qs = inbox_for(user=request.user).filter(state=SubmissionState.SUBMITTED)
+    qs = inbox_for(user=request.user).filter(is_closed=0)  # state "submitted", as the inbox's index knows it
     return _listing(qs, total=_counts(request)["inbox_new"], limit=8,
                     more_url=f"{reverse('reports:inbox')}?state={SubmissionState.SUBMITTED}")
 
@@ -122,8 +122,10 @@ def _recent_adoptions(request):
     user = request.user
     if user.unit_id is None:
         return None
-    adopted = list(submissions_visible_to(user=user).filter(report__unit_id=user.unit_id, state=SubmissionState.ADOPTED)
-                   .select_related("report", "version", "to_unit").order_by("-decided_at")[:6])
+    adopted = list(submissions_visible_to(user=user, report_unit_id=user.unit_id)
+                   .filter(report__unit_id=user.unit_id, state=SubmissionState.ADOPTED)
+                   .select_related("report", "version", "to_unit").defer("version__body")
+                   .order_by("-decided_at", "-id")[:6])
     return {"recent_adoptions": adopted} if adopted else None
 
 

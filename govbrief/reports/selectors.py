@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models import CharField, DateTimeField, IntegerField
 
-from govbrief.core.counts import count_all
+from govbrief.core.counts import count_all, row_flag
 from govbrief.orgs.models import User
 
 from .choices import Queue, ReportState, SubmissionState, urgency_rank
@@ -40,7 +40,7 @@ def comments_visible_to(*, user) -> QuerySet[Comment]:
 
 def with_forwarded(qs: QuerySet[Submission]) -> QuerySet[Submission]:
     """``has_forwards`` for Submission.is_forwarded, so a list costs no query per row."""
-    return qs.annotate(has_forwards=Exists(Submission.objects.filter(parent=OuterRef("pk"))))
+    return qs.annotate(has_forwards=row_flag(Submission.objects.filter(parent=OuterRef("pk"))))
 
 
 def report_get(*, user, pk: int) -> Report:
@@ -53,7 +53,7 @@ def submission_get(*, user, pk: int) -> Submission:
     """One submission with what its page shows, and ``is_read`` for this user (so opening it again
     writes nothing: services.submission_mark_opened)."""
     read_by_me = SubmissionRead.objects.filter(submission=OuterRef("pk"), user_id=user.pk)
-    sub = with_forwarded(submissions_visible_to(user=user)).annotate(is_read=Exists(read_by_me)).select_related(
+    sub = with_forwarded(submissions_visible_to(user=user)).annotate(is_read=row_flag(read_by_me)).select_related(
         "report", "report__unit", "report__author", "version", "version__signed_by", "from_unit", "to_unit",
         "submitted_by", "decided_by", "adoption", "adoption__adopted_by", "parent",
     ).get(pk=pk)
@@ -127,7 +127,7 @@ def inbox_for(*, user) -> QuerySet[Submission]:
     # 多头报送 (SPEC §3.5): flag an item that reached this office by more than one route.
     other_route = Submission.objects.filter(report=OuterRef("report"), to_unit=OuterRef("to_unit")).exclude(pk=OuterRef("pk"))
     read_by_me = SubmissionRead.objects.filter(submission=OuterRef("pk"), user_id=user.pk)
-    qs = with_forwarded(qs).annotate(has_other_route=Exists(other_route), is_read=Exists(read_by_me))
+    qs = with_forwarded(qs).annotate(has_other_route=row_flag(other_route), is_read=row_flag(read_by_me))
     return (qs.select_related("report", "report__unit", "version", "from_unit").prefetch_related(_ASSIGNEES)
             .defer(*_INBOX_DEFERRED).order_by(*INBOX_SORTS["urgency"]))
 
@@ -308,7 +308,7 @@ def navigation_querysets(*, user) -> dict[str, QuerySet]:
     if user.has_role(*SIGNING_ROLES):
         wanted["pending_signoff"] = own.filter(state=ReportState.PENDING_SIGNOFF)
     if user.has_role(*SCREENING_ROLES):
-        wanted["inbox_new"] = received_by_office(user=user).filter(state=SubmissionState.SUBMITTED)
+        wanted["inbox_new"] = received_by_office(user=user).filter(is_closed=0)  # open: state "submitted"
         wanted.update({f"queue_{q}": qs for q, qs in queue_querysets(user=user).items()})
     return wanted
 

@@ -18,18 +18,21 @@ def _no_unit(user) -> bool:
 
 
 @visibility.rule(Submission)
-def submission_rule(user, *, to_unit_id: int | None = None, **scope) -> Q:
+def submission_rule(user, *, to_unit_id: int | None = None, report_unit_id: int | None = None, **scope) -> Q:
     """The originating unit sees every submission of its report, wherever up the chain it went;
     any other unit sees the submissions it sent or received.
 
     ``to_unit_id`` scopes a list to what one office received (the inbox): when it is the user's own
     office the rule is that branch alone, so the inbox's query is served by its index instead of
-    joining every report for branches that can add nothing to it (issue 14)."""
+    joining every report for branches that can add nothing to it (issue 14). ``report_unit_id``
+    likewise scopes a list to the submissions of the user's own unit's reports."""
     if _no_unit(user):
         return Q(pk__in=[])
     unit = user.unit_id
     if to_unit_id is not None and to_unit_id == unit:
         return Q(to_unit_id=unit)
+    if report_unit_id is not None and report_unit_id == unit:
+        return Q(report__unit_id=unit)
     return Q(report__unit_id=unit) | Q(to_unit_id=unit) | Q(from_unit_id=unit)
 
 

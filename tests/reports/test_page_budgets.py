@@ -239,3 +239,19 @@ def test_a_read_mark_belongs_to_the_editor_who_opened_it(world):
     assert item.is_read
     services.submission_mark_opened(submission=item, user=world.city_chief)
     assert set(SubmissionRead.objects.values_list("user_id", flat=True)) == {world.city_editor.pk, world.city_chief.pk}
+
+
+def test_a_figure_past_the_cap_reads_999_plus_and_costs_no_more(client, world, monkeypatch):
+    """Navigation figures are counted up to a cap (core.registry.NAV_COUNT_CAP), so a ten-year
+    backlog of returned items costs the navigation no more than a short one."""
+    from govbrief.core import registry
+    from govbrief.core.templatetags import core_tags
+
+    monkeypatch.setattr(registry, "NAV_COUNT_CAP", 5)
+    monkeypatch.setattr(core_tags, "NAV_COUNT_CAP", 5)
+    inbox_backlog(sender=world.county, office=world.city, count=40, open_items=8, author=world.county_informant)
+    client.force_login(world.city_editor)
+    page = client.get(reverse("reports:inbox"))
+    assert page.context["nav_counts"]["inbox_new"] == 6
+    assert 'data-nav-queue="waiting">5+</span>' in page.content.decode()
+    assert core_tags.count_badge(5) == "5" and core_tags.count_badge(6) == "5+"

@@ -1,0 +1,18 @@
+"""Template filters shared by every app's pages."""
+
+from django import template
+
+from govbrief.core.registry import NAV_COUNT_CAP
+
+register = template.Library()
+
+
+@register.filter
+def count_badge(value) -> str:
+    """A navigation or desk figure: counted up to NAV_COUNT_CAP (core.registry.nav_counts), so a
+    larger one says "999+" rather than a number that is not the count."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return value
+    return f"{NAV_COUNT_CAP}+" if number > NAV_COUNT_CAP else str(number)
