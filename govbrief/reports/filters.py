@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from govbrief.core.filters import IdFilter
+from govbrief.core.widgets import PlainSelect
 from govbrief.events import subscribe
 from govbrief.orgs.models import Unit
 
@@ -63,7 +64,7 @@ class UnitIdFilter(IdFilter):
         if self.units is not None and not isinstance(field.widget, forms.Select):
             request = self.parent.request if self.parent is not None else None
             # A callable: the choices are read only when the page renders the select, never by the API.
-            field.widget = forms.Select(choices=lambda: [("", _("All units")), *self.units(request)])
+            field.widget = PlainSelect(choices=lambda: [("", _("All units")), *self.units(request)])
         return field
 
 
@@ -78,14 +79,15 @@ class InboxFilterSet(django_filters.FilterSet):
     unit = UnitIdFilter(label=_("Unit"), units=_sending_units, method="filter_unit",
                         help_text=_("Sending or originating unit id."))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ReportKind.choices, field_name="version__kind",
-                                       empty_label=_("All kinds"))
-    state = django_filters.ChoiceFilter(label=_("State"), choices=SubmissionState.choices, empty_label=_("All states"))
+                                       empty_label=_("All kinds"), widget=PlainSelect)
+    state = django_filters.ChoiceFilter(label=_("State"), choices=SubmissionState.choices, empty_label=_("All states"),
+                                        widget=PlainSelect)
     date_from = django_filters.DateFilter(label=_("From"), field_name="submitted_at", lookup_expr="date__gte",
                                           widget=forms.DateInput(attrs={"type": "date"}))
     date_to = django_filters.DateFilter(label=_("To"), field_name="submitted_at", lookup_expr="date__lte",
                                         widget=forms.DateInput(attrs={"type": "date"}))
     sort = django_filters.ChoiceFilter(
-        label=_("Sort"), method="filter_sort", empty_label=None,
+        label=_("Sort"), method="filter_sort", empty_label=None, widget=PlainSelect,
         choices=[("urgency", _("Most urgent first")), ("-submitted_at", _("Newest first")),
                  ("submitted_at", _("Oldest first")), ("unit", _("By unit"))],
     )
