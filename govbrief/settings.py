@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "govbrief.locks",
     "govbrief.reports",
     "govbrief.demo",
+    "govbrief.bench",
 ]
 
 MIDDLEWARE = [

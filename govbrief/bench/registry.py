@@ -1,0 +1,49 @@
+"""The benchmarks ``govbrief bench NAME`` knows. A benchmark is a module with
+
+    add_arguments(parser: CommandParser) -> None      # its own options
+    run(*, options: dict[str, Any], console: Console) -> dict[str, Any]   # the figures for the JSON line
+
+Later issues add theirs (search, scoring …) with one line here. Modules are imported only when
+chosen, so one benchmark's imports never slow down or break another."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from types import ModuleType
+
+from django.core.management.base import CommandError
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str
+    module: str
+    summary: str
+
+    def load(self) -> ModuleType:
+        return importlib.import_module(self.module)
+
+
+BENCHMARKS: dict[str, Benchmark] = {
+    benchmark.name: benchmark
+    for benchmark in [
+        Benchmark("pages", "govbrief.bench.pages",
+                  "编辑常用页面（工作台、收件箱、队列、报送与报告详情、API 收件箱）在生产服务器上的响应时间、吞吐量与查询数"),
+    ]
+}
+
+
+class UnknownBenchmark(CommandError):
+    pass
+
+
+def benchmark_get(name: str) -> Benchmark:
+    try:
+        return BENCHMARKS[name]
+    except KeyError:
+        known = "、".join(sorted(BENCHMARKS)) or "（无）"
+        raise UnknownBenchmark(
+            f"没有名为“{name}”的基准测试。可用的有：{known}。 / Unknown benchmark {name!r}; known: "
+            f"{', '.join(sorted(BENCHMARKS))}."
+        ) from None
