@@ -22,9 +22,15 @@ from govbrief.wsgi import application
 
 from ..factories import submitted_report
 
+# Creating a report takes its attachments in the same multipart request: a file the schema allows may
+# still not be a document (seen in CI: two empty files refused as `file_type`).
 CONFIG = SchemathesisConfig.from_str('''
 [[operations]]
 include-path-regex = "/(import-docx|attachments|bulk|assign|submit|forward)/$"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "409", "429"]
+
+[[operations]]
+include-operation-id = "reports_create"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "409", "429"]
 ''')
 
