@@ -65,13 +65,20 @@ from govbrief.reports.choices import (
     AdoptionMode,
     Distribution,
     EventAction,
-    Publication,
     ReportKind,
     ReportState,
     SubmissionState,
     Urgency,
 )
-from govbrief.reports.models import Adoption, Report, ReportEvent, ReportVersion, Submission, SubmissionRead
+from govbrief.reports.models import (
+    Adoption,
+    Report,
+    ReportEvent,
+    ReportVersion,
+    Submission,
+    SubmissionRead,
+    content_hash,
+)
 
 from . import content, loader
 from .content import Place
@@ -109,7 +116,6 @@ UTC = dt_timezone.utc
 # audit chain's: audit.services._digest hashes exactly this encoding of the entry's payload.
 CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode
 PLAIN = json.JSONEncoder(ensure_ascii=False).encode
-SORTED = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode  # ReportVersion.compute_hash's
 
 
 @dataclass(frozen=True)
@@ -870,10 +876,9 @@ class VersionRow:
 
     def compute_hash(self) -> str:
         """``ReportVersion.compute_hash`` without a query: generated versions have no attachments."""
-        payload = {"report": self.report.id, "number": self.number, "title": self.title, "body": self.body,
-                   "keywords": self.keywords, "kind": self.kind, "urgency": self.urgency,
-                   "distribution": self.distribution, "attachments": []}
-        return hashlib.sha256(SORTED(payload).encode()).hexdigest()
+        return content_hash(report_id=self.report.id, number=self.number, title=self.title, body=self.body,
+                            keywords=self.keywords, kind=self.kind, urgency=self.urgency,
+                            distribution=self.distribution, attachments=[])
 
 
 @dataclass(eq=False, slots=True)
@@ -1241,18 +1246,8 @@ class Story:
             self.open(sub, rng.choice(office.staff(Role.EDITOR, Role.CHIEF_EDITOR)), loader.GAP_OPEN)
 
     def adopt(self, sub: SubmissionRow, editor: Person, at: datetime) -> None:
-        rng, kind = self.rng, self.kind
-        if kind == ReportKind.EMERGENCY:
-            publication = Publication.EXPRESS
-        elif kind == ReportKind.OPINION and rng.random() < 0.8:
-            publication = Publication.OPINION
-        elif kind in (ReportKind.RESEARCH, ReportKind.PROBLEM) and rng.random() < 0.45:
-            publication = Publication.SPECIAL
-        elif kind == ReportKind.REFERENCE and rng.random() < 0.5:
-            publication = Publication.REFERENCE
-        else:
-            publication = Publication.GENERAL
-        publication = publication.value
+        rng = self.rng
+        publication = str(loader.publication_for(self.kind, rng))
         mode = rng.choices(MODES, weights=MODE_WEIGHTS)[0]
         note = rng.choice(content.ADOPTION_NOTES[publication])
         adoption = AdoptionRow(sub, sub.to_unit.level, publication, mode, note, editor, at)

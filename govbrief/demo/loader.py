@@ -417,6 +417,20 @@ SOURCE_WEIGHTS = {"county": 50, "township": 10, "prov_dept": 16, "city": 8, "cit
                   "liaison": 3}
 
 
+def publication_for(kind: str, rng: random.Random) -> str:
+    """Which publication an office adopts a report of this kind into, as offices do: emergencies in
+    the express bulletin, public opinion in its own, research and problems often as special reports."""
+    if kind == ReportKind.EMERGENCY:
+        return Publication.EXPRESS
+    if kind == ReportKind.OPINION and rng.random() < 0.8:
+        return Publication.OPINION
+    if kind in (ReportKind.RESEARCH, ReportKind.PROBLEM) and rng.random() < 0.45:
+        return Publication.SPECIAL
+    if kind == ReportKind.REFERENCE and rng.random() < 0.5:
+        return Publication.REFERENCE
+    return Publication.GENERAL
+
+
 @dataclass(frozen=True)
 class ReportPlan:
     index: int
@@ -822,16 +836,7 @@ class ReportRun:
     def adopt(self, sub: Submission, *, publication: str | None = None) -> None:
         kind, rng = self.plan.kind, self.rng
         if publication is None:
-            if kind == ReportKind.EMERGENCY:
-                publication = Publication.EXPRESS
-            elif kind == ReportKind.OPINION and rng.random() < 0.8:
-                publication = Publication.OPINION
-            elif kind in (ReportKind.RESEARCH, ReportKind.PROBLEM) and rng.random() < 0.45:
-                publication = Publication.SPECIAL
-            elif kind == ReportKind.REFERENCE and rng.random() < 0.5:
-                publication = Publication.REFERENCE
-            else:
-                publication = Publication.GENERAL
+            publication = publication_for(kind, rng)
         mode = rng.choices((AdoptionMode.AS_IS, AdoptionMode.EDITED, AdoptionMode.MERGED), weights=(55, 40, 5))[0]
         note = rng.choice(content.ADOPTION_NOTES[publication])
         editor = self.take_up(sub)
