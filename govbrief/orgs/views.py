@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from govbrief.core.web import run_service
+from govbrief.core.web import paginate, run_service
 
 from . import selectors, services
 from .choices import RegistrationState, UnitKind, UnitLevel
@@ -16,6 +16,9 @@ from .forms import LockoutAwareAuthenticationForm, OpinionForm, RegistrationForm
 from .sessions import forget_idle_marker, was_logged_out_idle
 from .models import Unit
 from .permissions import may_decide_registration
+
+
+DIRECTORY_PAGE_SIZE = 60
 
 
 @login_required
@@ -27,8 +30,11 @@ def unit_directory(request):
         rows = [(u, 0) for u in selectors.units_directory(query=q, kind=kind, level=level)]
     else:
         rows = selectors.unit_tree()
+    # A province is some six hundred units: the tree is shown a page at a time (issue 14: the whole
+    # directory on one page cost about 100 ms to render).
     return render(request, "orgs/directory.html", {
-        "rows": rows, "q": q, "kind": kind, "level": level, "kinds": UnitKind.choices, "levels": UnitLevel.choices,
+        "page": paginate(request, rows, DIRECTORY_PAGE_SIZE), "q": q, "kind": kind, "level": level,
+        "kinds": UnitKind.choices, "levels": UnitLevel.choices,
     })
 
 
