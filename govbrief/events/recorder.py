@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from govbrief.audit.services import audit_record
+from govbrief.core.registry import concerned_units, forget_navigation
 
 from .registry import DomainEvent, get_kind, subscribers_of
 
@@ -65,6 +66,11 @@ def record(kind: str, *, actor, target: models.Model, data: dict | None = None, 
             payload.update({"from": from_state, "to": to_state})
         entry = audit_record(actor=actor, action=kind, target=target, data=payload)
         event = DomainEvent(**{**event.__dict__, "timeline_id": getattr(row, "pk", None), "audit_id": entry.pk})
+        # The people of the units concerned see fresh figures on their next page: dropped now (this
+        # request's redirect) and again once committed (a page counted in between saw the old rows).
+        units = concerned_units(target, event.actor_unit_id)
+        forget_navigation(unit_ids=units)
+        transaction.on_commit(partial(forget_navigation, unit_ids=units))
         transaction.on_commit(partial(_dispatch, event))
     return event
 

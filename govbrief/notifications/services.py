@@ -4,6 +4,8 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
+from govbrief.core.registry import forget_navigation
+
 from .models import Notification
 
 
@@ -12,13 +14,17 @@ def notify(*, recipients: Iterable, verb: str, message: str, url: str = "", excl
     the event subscribers, which run after the change committed (govbrief.events)."""
     ids = {u.pk for u in recipients if u is not None and u.is_active}
     ids.discard(exclude_id)
-    return Notification.objects.bulk_create(
+    created = Notification.objects.bulk_create(
         [Notification(recipient_id=pk, verb=verb, message=str(message)[:300], url=url) for pk in sorted(ids)]
     )
+    forget_navigation(user_ids=ids)  # their unread count
+    return created
 
 
 def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
-    return qs.update(read_at=timezone.now())
+    marked = qs.update(read_at=timezone.now())
+    forget_navigation(user_ids=[user.pk])
+    return marked

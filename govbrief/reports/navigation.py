@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from govbrief.core.registry import DeskCard, NavSection, nav_counts, register_desk_card, register_nav
+from govbrief.core.registry import (
+    DeskCard,
+    NavSection,
+    nav_counts,
+    register_concerned_units,
+    register_desk_card,
+    register_nav,
+)
 from govbrief.orgs.choices import DRAFTING_ROLES, SCREENING_ROLES, SIGNING_ROLES
 
 from .choices import Queue, ReportState, SubmissionState
@@ -129,7 +136,14 @@ def _recent_adoptions(request):
     return {"recent_adoptions": adopted} if adopted else None
 
 
+def _submission_units(submission) -> tuple[int | None, ...]:
+    # The office it reached (its queues), the sender and the writing unit (returned, adopted, drafts).
+    return submission.to_unit_id, submission.from_unit_id, submission.report.unit_id
+
+
 def register() -> None:
+    register_concerned_units("reports.submission", _submission_units)
+    register_concerned_units("reports.report", lambda report: (report.unit_id,))
     register_nav(NavSection("reports", "reports/_nav.html", order=10, context=nav_context, counts=_count_querysets))
     for key, column, order, context in (
         ("actions", "actions", 10, _actions),

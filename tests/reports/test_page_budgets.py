@@ -62,13 +62,47 @@ def test_every_page_keeps_its_query_budget_from_10_to_1000_items(client, world):
 def test_the_whole_navigation_is_one_query(client, world):
     """Queues, the inbox's new items and the notifications are counted together (core.registry)."""
     inbox_backlog(sender=world.county, office=world.city, count=20, author=world.county_informant)
+    from django.core.cache import cache
+
     client.force_login(world.city_editor)
     client.get(reverse("dashboard"))
+    cache.clear()
     _, sql = _count(client, reverse("dashboard"))  # the desk renders each card with the request too
     counting = [q for q in sql if "COUNT(" in q.upper()]
     navigation = [q for q in counting if "notifications_notification" in q]
     assert len(navigation) == 1, counting
     assert "queue_overdue" in navigation[0] and "inbox_new" in navigation[0]
+    # Kept for the person: the next page counts nothing until something concerning them happens.
+    _, sql = _count(client, reverse("dashboard"))
+    assert not [q for q in sql if "notifications_notification" in q and "COUNT(" in q.upper()]
+
+
+def test_cached_figures_change_with_the_events_that_change_them(client, world):
+    """The navigation is kept per person (issue 14) and dropped by every event concerning the
+    person's unit, by an item's first opening and by a notification, so no figure is ever stale."""
+    from govbrief.notifications.services import notify
+
+    client.force_login(world.city_editor)
+
+    def figures():
+        return client.get(reverse("reports:list")).context["nav_counts"]
+
+    assert figures()["inbox_new"] == 0
+    _, (sub,) = submitted_report(world.county_informant, world.county_signer, [world.city])
+    assert figures()["inbox_new"] == 1 and figures()["queue_new"] == 1
+    services.submission_mark_opened(submission=sub, user=world.city_chief)
+    assert figures()["queue_new"] == 0
+    services.submission_assign(submission=sub, assignee=world.city_editor, by=world.city_chief)
+    assert figures()["queue_mine"] == 1
+    page = client.get(reverse("reports:list"))
+    assert page.context["nav_unread"] == 0
+    notify(recipients=[world.city_editor], verb="test", message="测试")
+    assert client.get(reverse("reports:list")).context["nav_unread"] == 1
+    # The sending unit's figures follow the office's decision on its report.
+    client.force_login(world.county_informant)
+    assert figures()["returned"] == 0
+    services.submission_return(submission=sub, editor=world.city_editor, reason="请补充")
+    assert figures()["returned"] == 1
 
 
 def test_the_navigation_figures_are_the_lengths_of_their_lists(world):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from govbrief import events
 from govbrief.core import limits
 from govbrief.core.errors import ActionNotAllowed
+from govbrief.core.registry import forget_navigation
 from govbrief.core.web import error_messages
 from govbrief.orgs.models import User
 
@@ -46,6 +47,8 @@ def submission_mark_opened(*, submission: Submission, user) -> None:
         submission.first_opened_at = timezone.now()
         Submission.objects.filter(pk=submission.pk, first_opened_at__isnull=True).update(
             first_opened_at=submission.first_opened_at)
+        # No longer 新收 for the office: its people's figures (an opening records no event).
+        forget_navigation(unit_ids=[submission.to_unit_id])
 
 
 def submission_assign(*, submission: Submission, assignee, by) -> Submission:
