@@ -188,8 +188,13 @@ def own_reports(*, user) -> QuerySet[Report]:
     return reports_visible_to(user=user, unit_id=user.unit_id).filter(unit_id=user.unit_id)
 
 
+def _returned_submissions() -> QuerySet[Submission]:
+    """A report's returned submissions (correlated with the report): "returned to us" in lists and counts."""
+    return Submission.objects.filter(report=OuterRef("pk"), state=SubmissionState.RETURNED)
+
+
 def _returned(qs: QuerySet[Report]) -> QuerySet[Report]:
-    return qs.filter(Exists(Submission.objects.filter(report=OuterRef("pk"), state=SubmissionState.RETURNED)))
+    return qs.filter(Exists(_returned_submissions()))
 
 
 def reports_of_unit(*, user, state: str = "", q: str = "", kind: str = "") -> QuerySet[Report]:
@@ -201,7 +206,7 @@ def reports_of_unit(*, user, state: str = "", q: str = "", kind: str = "") -> Qu
     if q:
         qs = qs.filter(Q(current_version__title__icontains=q) | Q(current_version__keywords__icontains=q))
     adopted = Submission.objects.filter(report=OuterRef("pk"), state=SubmissionState.ADOPTED)
-    returned = Submission.objects.filter(report=OuterRef("pk"), state=SubmissionState.RETURNED)
+    returned = _returned_submissions()
     return (
         qs.select_related("unit", "author", "current_version")
         .defer("current_version__body", "author__password")
