@@ -202,3 +202,11 @@ class InformantRegistration(ChoiceDisplay, models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.informant_name}"
+
+
+# What a page shows of a person or a unit it names (core.columns): a person by name, never with
+# the password hash, the login times or the contact details of the row; a unit by its name, level
+# and kind (the rules of permissions and scoring read these), not its address.
+PERSON_COLUMNS = ("id", "username", "name", "unit_id", "is_active")
+UNIT_COLUMNS = ("id", "name", "short_name", "code", "kind", "level", "parent_id", "is_direct_point",
+                "screening_days", "is_active", "sort_order")

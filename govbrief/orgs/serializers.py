@@ -8,14 +8,14 @@ from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.exceptions import ErrorDetail
 
-from govbrief.core.serializers import StrictCharField, StrictSerializer
+from govbrief.core.serializers import SameInEveryRow, StrictCharField, StrictSerializer
 
 from .choices import Role
 from .lockout import locked_message
 from .models import Unit, User
 
 
-class UnitBriefSerializer(serializers.ModelSerializer):
+class UnitBriefSerializer(SameInEveryRow, serializers.ModelSerializer):
     class Meta:
         model = Unit
         fields = ["id", "name", "short_name", "kind", "level", "is_direct_point"]
@@ -35,7 +35,7 @@ class UnitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class UserBriefSerializer(serializers.ModelSerializer):
+class UserBriefSerializer(SameInEveryRow, serializers.ModelSerializer):
     display_name = serializers.CharField(source="get_full_name", read_only=True, label=_("full name"))
 
     class Meta:

@@ -7,7 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from . import events, filters, visibility  # noqa: F401 - event kinds, cache subscribers, visibility rules
+        from . import events, filters, rows, visibility  # noqa: F401 - event kinds, cache subscribers, row keys, visibility rules
         from .navigation import register
 
         register()

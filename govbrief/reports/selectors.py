@@ -9,12 +9,13 @@ from datetime import datetime
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models import CharField, DateTimeField, IntegerField
 
+from govbrief.core.columns import every, under
 from govbrief.core.counts import count_all, row_flag
-from govbrief.orgs.models import User
+from govbrief.orgs.models import PERSON_COLUMNS, UNIT_COLUMNS, User
 
 from .choices import Queue, ReportState, SubmissionState, urgency_rank
 from .compare import VersionComparison, compare_versions
-from .models import Attachment, Comment, Report, ReportEvent, ReportVersion, SavedFilter, Submission, SubmissionRead
+from .models import Adoption, Attachment, Comment, Report, ReportEvent, ReportVersion, SavedFilter, Submission, SubmissionRead
 
 
 def reports_visible_to(*, user, **scope) -> QuerySet[Report]:
@@ -43,10 +44,34 @@ def with_forwarded(qs: QuerySet[Submission]) -> QuerySet[Submission]:
     return qs.annotate(has_forwards=row_flag(Submission.objects.filter(parent=OuterRef("pk"))))
 
 
+def _people(*prefixes: str) -> tuple[str, ...]:
+    return tuple(column for prefix in prefixes for column in under(prefix, PERSON_COLUMNS))
+
+
+def _units(*prefixes: str) -> tuple[str, ...]:
+    return tuple(column for prefix in prefixes for column in under(prefix, UNIT_COLUMNS))
+
+
+# A report's page: the report, its unit and author, the current text and who signed it.
+_REPORT_PAGE_COLUMNS = (
+    *every(Report), *_units("unit__"), *_people("author__", "current_version__signed_by__"),
+    *every(ReportVersion, prefix="current_version__"),
+)
+
+
 def report_get(*, user, pk: int) -> Report:
     return reports_visible_to(user=user).select_related(
         "unit", "author", "current_version", "current_version__signed_by"
-    ).get(pk=pk)
+    ).only(*_REPORT_PAGE_COLUMNS).get(pk=pk)
+
+
+# A submission's page: the item, its report and text in full, the people and units it names.
+_SUBMISSION_PAGE_COLUMNS = (
+    *every(Submission), *every(Report, prefix="report__"), *every(ReportVersion, prefix="version__"),
+    *every(Adoption, prefix="adoption__"), *_units("report__unit__", "from_unit__", "to_unit__"),
+    *_people("report__author__", "version__signed_by__", "submitted_by__", "decided_by__", "assignee__",
+             "adoption__adopted_by__"),
+)
 
 
 def submission_get(*, user, pk: int) -> Submission:
@@ -55,8 +80,8 @@ def submission_get(*, user, pk: int) -> Submission:
     read_by_me = SubmissionRead.objects.filter(submission=OuterRef("pk"), user_id=user.pk)
     sub = with_forwarded(submissions_visible_to(user=user)).annotate(is_read=row_flag(read_by_me)).select_related(
         "report", "report__unit", "report__author", "version", "version__signed_by", "from_unit", "to_unit",
-        "submitted_by", "decided_by", "adoption", "adoption__adopted_by", "parent",
-    ).get(pk=pk)
+        "submitted_by", "decided_by", "assignee", "adoption", "adoption__adopted_by",
+    ).only(*_SUBMISSION_PAGE_COLUMNS).get(pk=pk)
     sub.is_read_for = user.pk
     return sub
 
@@ -221,11 +246,19 @@ def _is_origin(user, report: Report) -> bool:
 
 DESK_ACTIONS = ("assigned", "released", "lock_broken")
 
+# A timeline entry names its submission's route (from → to), its actor and the actor's unit.
+_ROUTE_COLUMNS = ("submission__id", "submission__from_unit_id", "submission__to_unit_id",
+                  *_units("submission__from_unit__", "submission__to_unit__"))
+_TIMELINE_COLUMNS = (*every(ReportEvent), *_people("actor__"), *_units("actor_unit__"), *_ROUTE_COLUMNS)
+_COMMENT_COLUMNS = (*every(Comment), *_people("author__"), *_units("author_unit__"), *_ROUTE_COLUMNS)
+
 
 def report_timeline(*, user, report: Report) -> QuerySet[ReportEvent]:
     """The originating unit sees its report's whole history; an office sees the events of the
     submissions it may see — not the unit's internal drafting and sign-off comments."""
-    events = report.events.select_related("actor", "actor_unit", "submission__to_unit", "submission__from_unit")
+    events = report.events.select_related(
+        "actor", "actor_unit", "submission__to_unit", "submission__from_unit",
+    ).only(*_TIMELINE_COLUMNS)
     if not _is_origin(user, report):
         events = events.filter(submission__in=submissions_visible_to(user=user).filter(report=report))
     if user.is_superuser:
@@ -256,13 +289,42 @@ def report_text_for(*, user, report: Report, versions: list[ReportVersion] | Non
     return visible[-1] if visible else None
 
 
+# The path up the levels: each step's route, state, text number and adoption.
+_LINEAGE_COLUMNS = (
+    *every(Submission), *_units("from_unit__", "to_unit__"), *every(Adoption, prefix="adoption__"),
+    *_people("decided_by__"),
+    *under("version__", ("id", "report_id", "number", "unit_id", "derived_from_id", "title", "kind", "urgency",
+                         "distribution", "signed_at", "content_hash")),
+)
+
+
 def report_submissions(*, user, report: Report) -> list[Submission]:
     return list(
         with_forwarded(submissions_visible_to(user=user))
         .filter(report=report)
         .select_related("from_unit", "to_unit", "version", "adoption", "decided_by")
+        .only(*_LINEAGE_COLUMNS)
         .order_by("submitted_at", "id")
     )
+
+
+# How long a rendered history (the path up the levels and the timeline) is kept. Its key changes with
+# every event and comment, so this only bounds how long a renamed person or unit keeps the old name
+# there.
+HISTORY_CACHE_SECONDS = 300
+
+
+def report_history_stamp(*, report: Report) -> str:
+    """A value that changes whenever the report's path or timeline changes, the key of its rendered
+    history (issue 14: reading and rendering both cost a detail page 7-8 ms of its ~20). The rows
+    only ever grow: every change to a submission (sent, screened, adopted, forwarded, returned,
+    assigned) records a timeline event in the same transaction (the event layer), and comments are
+    never edited or removed. So the newest event and the newest comment say it all, in one query."""
+    newest_event = ReportEvent.objects.filter(report=OuterRef("pk")).order_by("-id").values("id")[:1]
+    newest_comment = Comment.objects.filter(submission__report=OuterRef("pk")).order_by("-id").values("id")[:1]
+    event_id, comment_id = Report.objects.filter(pk=report.pk).values_list(
+        Subquery(newest_event), Subquery(newest_comment)).get()
+    return f"{event_id or 0}.{comment_id or 0}"
 
 
 def report_lineage(*, user, report: Report) -> list[tuple[Submission, int]]:
@@ -370,9 +432,10 @@ def report_history(*, user, report: Report) -> list:
     comments = list(
         comments_visible_to(user=user).filter(submission__report=report)
         .select_related("author", "author_unit", "submission__to_unit", "submission__from_unit")
+        .only(*_COMMENT_COLUMNS)
     )
     ids = {e.data.get(k) for e in events for k in _PERSON_KEYS if isinstance(e.data.get(k), int)}
-    names = {u.pk: u.get_full_name() for u in User.objects.filter(pk__in=ids)} if ids else {}
+    names = {u.pk: u.get_full_name() for u in User.objects.filter(pk__in=ids).only(*PERSON_COLUMNS)} if ids else {}
     for e in events:
         e.people = {k: names.get(e.data.get(k), "") for k in _PERSON_KEYS if e.data.get(k)}
     for c in comments:

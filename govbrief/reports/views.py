@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -104,9 +105,12 @@ def report_detail(request, pk):
     versions = selectors.report_versions_visible_to(user=request.user, report=report)
     version = selectors.report_text_for(user=request.user, report=report, versions=versions)
     actions = permissions.report_actions(request.user, report)
-    lineage = selectors.report_lineage(user=request.user, report=report)
-    submitted_to = {s.to_unit_id for s, _depth in lineage if s.from_unit_id == report.unit_id}
-    targets = [t for t in report_targets_for(unit=report.unit) if t.pk not in submitted_to] if actions["submit"] else []
+    history = _history(request.user, report)
+    if actions["submit"]:
+        submitted_to = {s.to_unit_id for s, _depth in history["lineage"] if s.from_unit_id == report.unit_id}
+        targets = [t for t in report_targets_for(unit=report.unit) if t.pk not in submitted_to]
+    else:
+        targets = []
     # An office sees what reached it, never the unit's work in progress (as on the API).
     state = ReportState(report.state) if permissions.sees_work_in_progress(request.user, report) \
         else ReportState.SUBMITTED
@@ -118,10 +122,20 @@ def report_detail(request, pk):
         "versions": versions,
         "office_versions": sum(v.unit_id != report.unit_id for v in versions),
         "actions": actions,
-        "lineage": lineage,
-        "timeline": selectors.report_history(user=request.user, report=report),
         "targets": targets,
+        **history,
     })
+
+
+def _history(user, report) -> dict:
+    """The context of reports/_history.html: the path and the timeline left unread, read only when
+    the rendered history is not in the cache under the report's current stamp."""
+    return {
+        "lineage": SimpleLazyObject(lambda: selectors.report_lineage(user=user, report=report)),
+        "timeline": SimpleLazyObject(lambda: selectors.report_history(user=user, report=report)),
+        "history_stamp": selectors.report_history_stamp(report=report),
+        "history_seconds": selectors.HISTORY_CACHE_SECONDS,
+    }
 
 
 @login_required
@@ -326,8 +340,7 @@ def submission_detail(request, pk):
         "sub": sub, "report": sub.report, "version": sub.version, "actions": actions,
         "attachments": list(sub.version.attachments.all()),
         "adopt_form": AdoptForm(), "other_routes": other_routes,
-        "lineage": selectors.report_lineage(user=request.user, report=sub.report),
-        "timeline": selectors.report_history(user=request.user, report=sub.report),
+        **_history(request.user, sub.report),
         "editors": _office_editors(request.user) if actions["assign"] else [],
         "comment_form": CommentForm(actions=actions),
     })

@@ -16,3 +16,12 @@ def count_badge(value) -> str:
     except (TypeError, ValueError):
         return value
     return f"{NAV_COUNT_CAP}+" if number > NAV_COUNT_CAP else str(number)
+
+
+@register.simple_tag
+def rows(template_name: str, items, **options):
+    """``{% rows "app/_row.html" items compact=True %}``: a list's rows through the row cache
+    (core.fragments.render_rows)."""
+    from govbrief.core.fragments import render_rows
+
+    return render_rows(template_name, items or (), **options)
