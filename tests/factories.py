@@ -104,7 +104,7 @@ def inbox_backlog(*, sender, office, count: int, author, open_items: int = 5):
                                ["current_version"])
     closed = [SubmissionState.ADOPTED, SubmissionState.ARCHIVED, SubmissionState.ADOPTED, SubmissionState.RETURNED]
     subs = Submission.objects.bulk_create([
-        Submission(report=r, version=v, from_unit=sender, to_unit=office, submitted_by=author,
+        Submission(report=r, version=v, from_unit=sender, to_unit=office, submitted_by=author, origin_unit=sender,
                    submitted_at=now - dt.timedelta(days=i, minutes=1),
                    state=SubmissionState.SUBMITTED if i < open_items else closed[i % len(closed)],
                    urgency_rank=URGENCY_RANK[v.urgency])

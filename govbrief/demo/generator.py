@@ -298,7 +298,7 @@ class TableWriter:
                         "content_hash"),
         Submission: ("id", "report_id", "version_id", "from_unit_id", "to_unit_id", "parent_id", "state",
                      "submitted_by_id", "submitted_at", "decided_by_id", "decided_at", "return_reason", "assignee_id",
-                     "assigned_at", "first_opened_at", "urgency_rank"),
+                     "assigned_at", "first_opened_at", "urgency_rank", "origin_unit_id"),
         Adoption: ("id", "submission_id", "level", "publication", "mode", "note", "adopted_by_id", "adopted_at"),
         SubmissionRead: ("id", "submission_id", "user_id", "read_at"),
         ReportEvent: ("id", "report_id", "submission_id", "action", "actor_id", "actor_unit_id", "from_state",
@@ -1383,7 +1383,7 @@ def prepare_batch(batch: Batch, writer: TableWriter, *, marker: dict, marker_uni
         (Submission, [
             (s.id, s.report.id, s.version.id, s.from_unit.id, s.to_unit.id, _id(s.parent), s.state, s.submitted_by.id,
              s.submitted_at, _id(s.decided_by), s.decided_at, s.return_reason, _id(s.assignee), s.assigned_at,
-             s.first_opened_at, URGENCY_RANK[s.version.urgency])
+             s.first_opened_at, URGENCY_RANK[s.version.urgency], s.report.unit.id)
             for s in batch.submissions]),
         (Adoption, [(a.id, a.submission.id, a.level, a.publication, a.mode, a.note, a.adopted_by.id, a.adopted_at)
                     for a in batch.adoptions]),

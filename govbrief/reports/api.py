@@ -311,7 +311,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_queryset(self):
         qs = selectors.with_forwarded(selectors.submissions_visible_to(user=self.request.user)).select_related(
-            "report", "report__unit", "version", "from_unit", "to_unit", "submitted_by", "decided_by",
+            "report", "report__unit", "origin_unit", "version", "from_unit", "to_unit", "submitted_by", "decided_by",
         )
         if self.action == "list":
             return qs.select_related("adoption__adopted_by")

@@ -111,7 +111,7 @@ class InboxFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(version__title__icontains=value) | Q(version__keywords__icontains=value))
 
     def filter_unit(self, queryset, name, value: int):
-        return queryset.filter(Q(from_unit_id=value) | Q(report__unit_id=value))
+        return queryset.filter(Q(from_unit_id=value) | Q(origin_unit_id=value))
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*selectors.INBOX_SORTS[value])

@@ -197,6 +197,13 @@ class Submission(ChoiceDisplay, models.Model):
     )
     urgency_rank = models.PositiveSmallIntegerField(_("urgency rank"), default=URGENCY_RANK[Urgency.ROUTINE],
                                                     editable=False)
+    # The report's own unit, which never changes, kept on each of its submissions so the unit's lists
+    # (adoptions of its reports, what was returned to it) and the rule that it sees every submission
+    # of its reports are served by this table's indexes instead of joining every report the unit
+    # ever wrote (issue 14: the desk's "recent adoptions" read all 572 of a unit's reports). save()
+    # fills it; test_origin_unit_is_the_reports_unit guards it.
+    origin_unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+", editable=False,
+                                    verbose_name=_("originating unit"))
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -215,10 +222,14 @@ class Submission(ChoiceDisplay, models.Model):
             models.Index(fields=["to_unit", "is_closed", "assignee", "first_opened_at"], name="submission_desk_queues"),
             models.Index(fields=["to_unit", "state", "-submitted_at"]),
             models.Index(fields=["to_unit", "assignee", "state"]),
+            # The unit's own reports' adoptions and returns, newest decision first (the desk's cards).
+            models.Index(fields=["origin_unit", "state", "-decided_at"], name="submission_origin_decided"),
         ]
 
     def save(self, *args, **kwargs):
         # The copy of the version's urgency travels with every write of the version (see urgency_rank).
+        if self.origin_unit_id is None and self.report_id is not None:
+            self.origin_unit_id = self.report.unit_id
         if self.version_id is not None:
             self.urgency_rank = URGENCY_RANK.get(self.version.urgency, len(URGENCY_RANK))
             if (fields := kwargs.get("update_fields")) is not None and "version" in fields:

@@ -14,6 +14,7 @@ from govbrief.core.registry import (
     register_nav,
 )
 from govbrief.orgs.choices import DRAFTING_ROLES, SCREENING_ROLES, SIGNING_ROLES
+from govbrief.orgs.models import UNIT_COLUMNS
 
 from .choices import Queue, ReportState, SubmissionState
 
@@ -130,15 +131,17 @@ def _recent_adoptions(request):
     if user.unit_id is None:
         return None
     adopted = list(submissions_visible_to(user=user, report_unit_id=user.unit_id)
-                   .filter(report__unit_id=user.unit_id, state=SubmissionState.ADOPTED)
-                   .select_related("report", "version", "to_unit").defer("version__body")
+                   .filter(origin_unit_id=user.unit_id, state=SubmissionState.ADOPTED)
+                   .select_related("version", "to_unit")
+                   .only("id", "report_id", "state", "decided_at", "version__id", "version__title",
+                         *(f"to_unit__{column}" for column in UNIT_COLUMNS))
                    .order_by("-decided_at", "-id")[:6])
     return {"recent_adoptions": adopted} if adopted else None
 
 
 def _submission_units(submission) -> tuple[int | None, ...]:
     # The office it reached (its queues), the sender and the writing unit (returned, adopted, drafts).
-    return submission.to_unit_id, submission.from_unit_id, submission.report.unit_id
+    return submission.to_unit_id, submission.from_unit_id, submission.origin_unit_id
 
 
 def register() -> None:

@@ -47,7 +47,7 @@ def may_screen(user, submission: Submission) -> bool:
 def may_resubmit(user, submission: Submission) -> bool:
     if not _member(user, submission.from_unit_id):
         return False
-    if submission.from_unit_id == submission.report.unit_id:
+    if submission.from_unit_id == submission.origin_unit_id:
         return user.has_role(*DRAFTING_ROLES | SIGNING_ROLES)
     return user.has_role(*SCREENING_ROLES)
 
@@ -138,7 +138,7 @@ def may_answer_for_sender(user, submission: Submission) -> bool:
     a forwarding office for the text that office forwarded."""
     if not _member(user, submission.from_unit_id):
         return False
-    if submission.from_unit_id == submission.report.unit_id:
+    if submission.from_unit_id == submission.origin_unit_id:
         return user.has_role(*DRAFTING_ROLES, *SIGNING_ROLES)
     return user.has_role(*SCREENING_ROLES)
 

@@ -68,7 +68,7 @@ def report_get(*, user, pk: int) -> Report:
 # A submission's page: the item, its report and text in full, the people and units it names.
 _SUBMISSION_PAGE_COLUMNS = (
     *every(Submission), *every(Report, prefix="report__"), *every(ReportVersion, prefix="version__"),
-    *every(Adoption, prefix="adoption__"), *_units("report__unit__", "from_unit__", "to_unit__"),
+    *every(Adoption, prefix="adoption__"), *_units("report__unit__", "origin_unit__", "from_unit__", "to_unit__"),
     *_people("report__author__", "version__signed_by__", "submitted_by__", "decided_by__", "assignee__",
              "adoption__adopted_by__"),
 )
@@ -79,8 +79,8 @@ def submission_get(*, user, pk: int) -> Submission:
     writes nothing: services.submission_mark_opened)."""
     read_by_me = SubmissionRead.objects.filter(submission=OuterRef("pk"), user_id=user.pk)
     sub = with_forwarded(submissions_visible_to(user=user)).annotate(is_read=row_flag(read_by_me)).select_related(
-        "report", "report__unit", "report__author", "version", "version__signed_by", "from_unit", "to_unit",
-        "submitted_by", "decided_by", "assignee", "adoption", "adoption__adopted_by",
+        "report", "report__unit", "report__author", "origin_unit", "version", "version__signed_by", "from_unit",
+        "to_unit", "submitted_by", "decided_by", "assignee", "adoption", "adoption__adopted_by",
     ).only(*_SUBMISSION_PAGE_COLUMNS).get(pk=pk)
     sub.is_read_for = user.pk
     return sub
@@ -92,7 +92,7 @@ INBOX_SORTS = {
     # Open items first, the most urgent of them on top (the desk's default): the columns of the
     # index submission_inbox_order, so a page reads only its own rows whatever the office's history.
     "urgency": ("is_closed", "urgency_rank", "-submitted_at", "-id"),
-    "unit": ("report__unit__sort_order", "report__unit_id", "-submitted_at"),
+    "unit": ("origin_unit__sort_order", "origin_unit_id", "-submitted_at"),
 }
 
 
@@ -142,7 +142,7 @@ _UNIT_COLUMNS = ("id", "name", "short_name", "kind", "level", "is_direct_point",
 _INBOX_COLUMNS = (
     "id", "report_id", "version_id", "from_unit_id", "to_unit_id", "parent_id", "state", "submitted_at",
     "decided_at", "return_reason", "assignee_id", "first_opened_at", "urgency_rank",
-    "report__id", "report__unit_id", *(f"report__unit__{c}" for c in _UNIT_COLUMNS),
+    "origin_unit_id", *(f"origin_unit__{c}" for c in _UNIT_COLUMNS),
     "version__id", "version__report_id", "version__number", "version__unit_id", "version__title", "version__keywords",
     "version__kind", "version__urgency", "version__distribution",
     *(f"from_unit__{c}" for c in _UNIT_COLUMNS),
@@ -161,7 +161,7 @@ def inbox_for(*, user) -> QuerySet[Submission]:
     other_route = Submission.objects.filter(report=OuterRef("report"), to_unit=OuterRef("to_unit")).exclude(pk=OuterRef("pk"))
     read_by_me = SubmissionRead.objects.filter(submission=OuterRef("pk"), user_id=user.pk)
     qs = with_forwarded(qs).annotate(has_other_route=row_flag(other_route), is_read=row_flag(read_by_me))
-    return (qs.select_related("report", "report__unit", "version", "from_unit").prefetch_related(_ASSIGNEES)
+    return (qs.select_related("origin_unit", "version", "from_unit").prefetch_related(_ASSIGNEES)
             .only(*_INBOX_COLUMNS).order_by(*INBOX_SORTS["urgency"]))
 
 

@@ -32,8 +32,8 @@ def submission_rule(user, *, to_unit_id: int | None = None, report_unit_id: int 
     if to_unit_id is not None and to_unit_id == unit:
         return Q(to_unit_id=unit)
     if report_unit_id is not None and report_unit_id == unit:
-        return Q(report__unit_id=unit)
-    return Q(report__unit_id=unit) | Q(to_unit_id=unit) | Q(from_unit_id=unit)
+        return Q(origin_unit_id=unit)
+    return Q(origin_unit_id=unit) | Q(to_unit_id=unit) | Q(from_unit_id=unit)
 
 
 @visibility.rule(Report)

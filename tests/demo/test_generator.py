@@ -124,8 +124,9 @@ def test_every_generated_row_is_consistent(generated):
             assert version.signed_by_id and version.hash_matches()
         else:
             assert version.content_hash == ""
-    for sub in Submission.objects.select_related("version", "parent", "parent__version", "from_unit", "to_unit"):
+    for sub in Submission.objects.select_related("version", "parent", "parent__version", "from_unit", "to_unit", "report"):
         assert sub.urgency_rank == URGENCY_RANK[sub.version.urgency]
+        assert sub.origin_unit_id == sub.report.unit_id
         assert sub.is_closed == (sub.state != SubmissionState.SUBMITTED)
         assert sub.version.signed_at is not None, "nothing leaves a unit unsigned"
         if sub.parent_id is not None:  # a forward: from the office that adopted it, its own edited text

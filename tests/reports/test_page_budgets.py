@@ -207,6 +207,32 @@ def test_urgency_rank_follows_the_version(world, urgency):
     assert Submission.objects.get(pk=sub.pk).urgency_rank != URGENCY_RANK[urgency]
 
 
+def test_origin_unit_is_the_reports_unit(world):
+    """Submission.origin_unit is the report's unit on every submission, the unit's own and the
+    offices' forwards alike: the rule that a unit sees every submission of its reports reads it."""
+    from govbrief.reports.models import Submission
+
+    _, (sub,) = submitted_report(world.county_informant, world.county_signer, [world.city])
+    services.submission_adopt(submission=sub, editor=world.city_editor)
+    services.submission_forward(submission=sub, editor=world.city_editor, targets=[world.province])
+    rows = Submission.objects.select_related("report")
+    assert rows.count() == 2
+    assert all(row.origin_unit_id == row.report.unit_id == world.county.pk for row in rows)
+    forward = rows.get(parent=sub)
+    assert selectors.submissions_visible_to(user=world.county_informant).filter(pk=forward.pk).exists()
+
+
+def test_the_desk_s_recent_adoptions_read_only_their_own_rows(client, world):
+    """The card lists the unit's newest adoptions from the index on (origin_unit, state, decided_at),
+    whatever the number of reports the unit ever wrote."""
+    inbox_backlog(sender=world.county, office=world.city, count=40, author=world.county_informant)
+    client.force_login(world.county_informant)
+    _, sql = _count(client, reverse("dashboard"))
+    adoptions = [q for q in sql if '"reports_submission"."decided_at"' in q and "ORDER BY" in q and "LIMIT 6" in q]
+    assert len(adoptions) == 1
+    assert '"reports_report"' not in adoptions[0], "the card no longer joins every report of the unit"
+
+
 def test_the_inbox_shows_open_items_first_most_urgent_first(world):
     subs = inbox_backlog(sender=world.county, office=world.city, count=40, open_items=10, author=world.county_informant)
     rows = list(selectors.inbox_for(user=world.city_editor))

@@ -130,7 +130,7 @@ class SubmissionBriefSerializer(serializers.ModelSerializer):
 class InboxItemSerializer(SubmissionBriefSerializer):
     kind = serializers.CharField(source="version.kind", read_only=True, label=_label(ReportVersion, "kind"))
     urgency = serializers.CharField(source="version.urgency", read_only=True, label=_label(ReportVersion, "urgency"))
-    origin_unit = UnitBriefSerializer(source="report.unit", read_only=True)
+    origin_unit = UnitBriefSerializer(read_only=True)
     has_other_route = serializers.SerializerMethodField()
     assignee = UserBriefSerializer(read_only=True, allow_null=True)
     is_read = serializers.SerializerMethodField()
@@ -157,7 +157,7 @@ class InboxItemSerializer(SubmissionBriefSerializer):
             "decided_at": when.to_representation(obj.decided_at) if obj.decided_at else None,
             "return_reason": obj.return_reason, "adoption": self.get_adoption(obj),
             "kind": version.kind, "urgency": version.urgency,
-            "origin_unit": fields["origin_unit"].to_representation(obj.report.unit),
+            "origin_unit": fields["origin_unit"].to_representation(obj.origin_unit),
             "has_other_route": self.get_has_other_route(obj),
             "assignee": fields["assignee"].to_representation(obj.assignee) if obj.assignee_id else None,
             "is_read": self.get_is_read(obj),
@@ -353,7 +353,7 @@ class SubmissionDetailSerializer(SubmissionBriefSerializer):
 
     version = VersionSerializer(read_only=True)
     report_detail = serializers.SerializerMethodField()
-    origin_unit = UnitBriefSerializer(source="report.unit", read_only=True)
+    origin_unit = UnitBriefSerializer(read_only=True)
     submitted_by = UserBriefSerializer(read_only=True)
     decided_by = UserBriefSerializer(read_only=True, allow_null=True)
     forwards = serializers.SerializerMethodField()
