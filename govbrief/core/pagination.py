@@ -3,15 +3,39 @@ empty or repeated ``page`` as the first page and "last" as the last, which the s
 
 from __future__ import annotations
 
+from functools import partial
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from .registry import cached_count
 from .web import MAX_ID, id_from_text
+
+
+class CachedCountPaginator(Paginator):
+    """An exact count, kept under ``count_key`` when the view gives one (core.registry.cached_count)."""
+
+    def __init__(self, *args, count_key: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        return cached_count(self.count_key, lambda: Paginator.count.func(self))
 
 
 class Pagination(PageNumberPagination):
     last_page_strings = ()
+    # A view whose list changes only through domain events concerning the user's unit sets this
+    # (core.registry.unit_cache_key) before paginating, and its count is kept as the navigation's is.
+    count_key: str | None = None
+
+    @property
+    def django_paginator_class(self):
+        return partial(CachedCountPaginator, count_key=self.count_key)
 
     def get_page_number(self, request, paginator):
         values = request.query_params.getlist(self.page_query_param)

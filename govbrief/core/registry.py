@@ -6,6 +6,7 @@ it is given and never imports the apps that give them."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -90,6 +91,36 @@ def forget_navigation(*, unit_ids: Iterable[int | None] = (), user_ids: Iterable
         cache.set_many(dict.fromkeys(keys, stamp), _GENERATION_SECONDS)
 
 
+def unit_cache_key(request, name: str, *parts) -> str:
+    """A cache key for something computed from what a person's unit holds (the navigation's figures,
+    a list's count): any domain event that concerns the unit or the person gives them a new key
+    (forget_navigation), and the key also holds what such a value depends on beyond the data: the
+    person, the unit, the roles and the day (overdue), and ``parts`` (e.g. a list's query)."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    user = request.user
+    unit_key, person_key = _unit_generation_key(user.unit_id), _person_generation_key(user.pk)
+    generations = cache.get_many([unit_key, person_key])
+    suffix = f":{hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()}" if parts else ""
+    return (f"govbrief:{name}:{user.pk}:{user.unit_id}:{','.join(sorted(user.role_set))}:{timezone.localdate()}:"
+            f"{generations.get(unit_key, 0)}:{generations.get(person_key, 0)}{suffix}")
+
+
+def cached_count(key: str | None, count: Callable[[], int]) -> int:
+    """``count()`` kept under ``key`` (unit_cache_key) as long as the navigation's figures: a list's
+    count is its page's slowest part for a province's inbox (issue 14). ``None`` counts every time."""
+    from django.core.cache import cache
+
+    if key is None:
+        return count()
+    value = cache.get(key)
+    if value is None:
+        value = count()
+        cache.set(key, value, NAV_CACHE_SECONDS)
+    return value
+
+
 def nav_counts(request) -> dict[str, dict[str, int]]:
     """The counts every section asked for (``NavSection.counts``), by section key, from one query,
     kept per person for a few seconds (issue 14: counting cost every page about 4 ms of building and
@@ -111,12 +142,7 @@ def nav_counts(request) -> dict[str, dict[str, int]]:
         return out
 
     def compute() -> dict[str, dict[str, int]]:
-        user = request.user
-        unit_key, person_key = _unit_generation_key(user.unit_id), _person_generation_key(user.pk)
-        generations = cache.get_many([unit_key, person_key])
-        # What the figures depend on beyond the data: the person's unit and roles, and the day (overdue).
-        key = (f"govbrief:nav:{user.pk}:{user.unit_id}:{','.join(sorted(user.role_set))}:{timezone.localdate()}:"
-               f"{generations.get(unit_key, 0)}:{generations.get(person_key, 0)}")
+        key = unit_cache_key(request, "nav")
         figures = cache.get(key)
         if figures is None:
             figures = count()

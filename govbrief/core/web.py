@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
+from .registry import cached_count
+
 
 def error_messages(exc: Exception) -> list[str]:
     if isinstance(exc, ValidationError):
@@ -50,13 +52,18 @@ class BoundedPaginator(Paginator):
 
     COUNT_LIMIT = 2_000
 
+    def __init__(self, *args, count_key: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key  # core.registry.unit_cache_key, for a list whose changes are all events
+
     @cached_property
     def count(self) -> int:
         if not hasattr(self.object_list, "query"):
             return super().count
         # COUNT over a LIMITed subquery of bare ids: the database stops after COUNT_LIMIT + 1 rows and
         # evaluates none of the list's annotations (a sliced count keeps whatever it selects).
-        return self.object_list.order_by().values("pk")[: self.COUNT_LIMIT + 1].count()
+        return cached_count(self.count_key,
+                            lambda: self.object_list.order_by().values("pk")[: self.COUNT_LIMIT + 1].count())
 
     @property
     def count_is_exact(self) -> bool:
@@ -67,8 +74,8 @@ class BoundedPaginator(Paginator):
         return str(self.count) if self.count_is_exact else f"{self.COUNT_LIMIT}+"
 
 
-def paginate(request, queryset, per_page: int = 25):
-    paginator = BoundedPaginator(queryset, per_page)
+def paginate(request, queryset, per_page: int = 25, *, count_key: str | None = None):
+    paginator = BoundedPaginator(queryset, per_page, count_key=count_key)
     return paginator.get_page(request.GET.get("page"))
 
 

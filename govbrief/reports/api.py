@@ -23,6 +23,7 @@ from rest_framework.settings import api_settings
 from govbrief.core.api import ID_PATTERN
 from govbrief.core.filters import StrictFilterBackend
 from govbrief.core.parsers import BoundedJSONParser
+from govbrief.core.registry import unit_cache_key
 from govbrief.core.serializers import ErrorSerializer, error_responses as _responses
 from govbrief.orgs.choices import SCREENING_ROLES
 
@@ -30,7 +31,7 @@ from . import selectors, services
 from .docx_import import import_docx
 from .uploads import check_import_size
 from .filters import InboxFilterSet, ReportFilter, SubmissionFilter
-from .models import Attachment, Report
+from .models import Attachment, Report, Submission
 from .serializers import (
     CommentCreateSerializer,
     AdoptSerializer,
@@ -337,8 +338,14 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=False, methods=["get"], url_path="inbox", url_name="inbox", filter_backends=[StrictFilterBackend],
             filterset_class=InboxFilterSet, permission_classes=DESK_PERMISSIONS)
     def inbox(self, request):
-        qs = self.filter_queryset(selectors.inbox_for(user=request.user).prefetch_related("to_unit", "adoption__adopted_by"))
+        qs = self.filter_queryset(selectors.inbox_for(user=request.user).prefetch_related(selectors.INBOX_ADOPTIONS))
+        # The inbox changes only through domain events concerning the office: its count is kept as
+        # the page's is (reports.views.inbox).
+        self.paginator.count_key = unit_cache_key(
+            request, "api-inbox-count", sorted((k, tuple(v)) for k, v in request.query_params.lists() if k != "page"))
         page = self.paginate_queryset(qs)
+        for item in page:  # every row's office is the user's own (selectors.received_by_office)
+            Submission.to_unit.field.set_cached_value(item, request.user.unit)
         serializer = InboxItemSerializer(page, many=True, context=self.get_serializer_context())
         return self.get_paginated_response(serializer.data)
 

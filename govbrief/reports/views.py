@@ -12,10 +12,11 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from govbrief.core.registry import unit_cache_key
 from govbrief.core.web import paginate, parse_ids, role_required, run_service
 from govbrief.locks.exceptions import LockHeld
 from govbrief.orgs.choices import DRAFTING_ROLES, SCREENING_ROLES
-from govbrief.orgs.models import Unit
+from govbrief.orgs.models import PERSON_COLUMNS, Unit
 from govbrief.orgs.selectors import report_targets_for, users_with_role
 
 from . import permissions, selectors, services
@@ -265,21 +266,31 @@ def inbox(request):
     filters = InboxFilterSet(request.GET or None, queryset=selectors.inbox_for(user=user), request=request)
     form = filters.form
     # A filter that cannot be read lists nothing and says why, instead of silently listing everything.
-    page = paginate(request, filters.qs if not filters.is_bound or filters.is_valid() else filters.queryset.none())
+    # Every change to what an inbox lists is a domain event concerning the office (sent, screened,
+    # assigned, opened), so its count is kept as the navigation's figures are (core.registry).
+    page = paginate(request, filters.qs if not filters.is_bound or filters.is_valid() else filters.queryset.none(),
+                    count_key=_inbox_count_key(request, request.GET))
     selectors.annotate_due(submissions=page.object_list, office=user.unit)
     query = request.GET.copy()
     query.pop("page", None)
     from govbrief.core.calendar import calendar_warning
 
     return render(request, "reports/inbox.html", {
-        "form": form, "page": page, "query": query.urlencode(), "queue": request.GET.get("queue", ""),
+        "form": form, "form_key": filters.form_key(), "page": page, "query": query.urlencode(),
+        "queue": request.GET.get("queue", ""),
         "saved_filters": selectors.saved_filters_for(user=user), "editors": _office_editors(user),
         "calendar_warning": calendar_warning() if user.unit_id else None,
     })
 
 
+def _inbox_count_key(request, params) -> str:
+    return unit_cache_key(request, "inbox-count", sorted((k, tuple(v)) for k, v in params.lists() if k != "page"))
+
+
 def _office_editors(user):
-    return list(users_with_role(unit=user.unit, roles=SCREENING_ROLES).order_by("id")) if user.unit_id else []
+    # Named in a select (and checked by the assign service): a person's name, not the whole row.
+    return list(users_with_role(unit=user.unit, roles=SCREENING_ROLES).only(*PERSON_COLUMNS).order_by("id")) \
+        if user.unit_id else []
 
 
 @screening_page

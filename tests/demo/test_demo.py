@@ -383,6 +383,7 @@ class RuleCheck:
 
     def _send(self, report, from_unit, targets, parent=None) -> list[Submission]:
         subs = [Submission(pk=next(self.ids), report=report, from_unit=from_unit, to_unit=target, parent=parent,
+                           origin_unit_id=report.unit_id,
                            state=SubmissionState.SUBMITTED) for target in targets]
         self.subs[report.pk] += subs
         return subs
