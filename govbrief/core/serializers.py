@@ -145,16 +145,3 @@ def error_responses(ok, status_code: int = 200, *errors: int) -> dict:
         out[code] = ErrorSerializer
     return out
 
-
-class SameInEveryRow:
-    """For the brief shape of a unit or a person named in each row of a list: one answer names the
-    same few units and people again and again (every row of an inbox names the office, most its
-    sender), so each is represented once per answer and repeated (issue 14: the nested shapes were
-    a quarter of the API inbox's time). A list's rows share one instance of each nested field for
-    the length of one answer, which is as long as the memory lasts."""
-
-    def to_representation(self, instance):
-        memo = self.__dict__.setdefault("_same_in_every_row", {})
-        if (shown := memo.get(instance.pk)) is None:
-            shown = memo[instance.pk] = super().to_representation(instance)
-        return dict(shown)

@@ -8,18 +8,28 @@ from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.exceptions import ErrorDetail
 
-from govbrief.core.serializers import SameInEveryRow, StrictCharField, StrictSerializer
+from govbrief.core.serializers import StrictCharField, StrictSerializer
 
 from .choices import Role
 from .lockout import locked_message
 from .models import Unit, User
 
 
-class UnitBriefSerializer(SameInEveryRow, serializers.ModelSerializer):
+# The brief shapes are named in every row of every list (an inbox row names three units and a person),
+# so they are built directly instead of field by field (issue 14: DRF's generic path was most of the
+# API inbox's serializing); tests/orgs/test_brief_shapes.py holds them equal to DRF's own for every
+# field of Meta.fields.
+
+
+class UnitBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Unit
         fields = ["id", "name", "short_name", "kind", "level", "is_direct_point"]
         read_only_fields = fields
+
+    def to_representation(self, unit):
+        return {"id": unit.pk, "name": unit.name, "short_name": unit.short_name, "kind": unit.kind,
+                "level": unit.level, "is_direct_point": unit.is_direct_point}
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -35,13 +45,16 @@ class UnitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class UserBriefSerializer(SameInEveryRow, serializers.ModelSerializer):
+class UserBriefSerializer(serializers.ModelSerializer):
     display_name = serializers.CharField(source="get_full_name", read_only=True, label=_("full name"))
 
     class Meta:
         model = User
         fields = ["id", "username", "display_name", "unit"]
         read_only_fields = fields
+
+    def to_representation(self, user):
+        return {"id": user.pk, "username": user.username, "display_name": user.get_full_name(), "unit": user.unit_id}
 
 
 class RoleSerializer(serializers.Serializer):
