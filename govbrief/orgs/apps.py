@@ -22,5 +22,14 @@ class OrgsConfig(AppConfig):
         user_login_failed.connect(on_login_failed, dispatch_uid="govbrief.orgs.lockout.failed")
         user_logged_in.connect(on_logged_in, dispatch_uid="govbrief.orgs.lockout.success")
 
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Unit
+        from .selectors import forget_units
+
+        for signal in (post_save, post_delete):
+            signal.connect(lambda **kwargs: forget_units(), sender=Unit, weak=False,
+                           dispatch_uid=f"govbrief.orgs.forget_units.{signal is post_save}")
+
         # Permissions of every app exist only after all apps migrated, so run after each (idempotent).
         post_migrate.connect(ensure_role_groups, dispatch_uid="govbrief.orgs.ensure_role_groups")

@@ -1,9 +1,61 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import time
+from collections.abc import Iterable, Sequence
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model, Q, QuerySet
 
 from .choices import UnitKind, UnitLevel
-from .models import Unit, User
+from .models import UNIT_COLUMNS, Unit, User
+
+# ---------------------------------------------------------------- the units lists name
+
+# Lists name the same few hundred units in row after row: a province's inbox page joined and built
+# two units for each of its rows, 1-2 ms a page (issue 14). So every process keeps a map of all the
+# units as lists show them (UNIT_COLUMNS). Any save or delete of a unit gives the map a new
+# generation in the shared cache and every process reloads it on its next use; the age limit bounds
+# changes made around the model (bulk updates) and, without a shared cache, other processes' edits.
+UNITS_MAX_AGE_SECONDS = 300
+_UNITS_GENERATION_KEY = "govbrief:units-generation"
+_units_map: dict = {"generation": None, "loaded_at": 0.0, "units": {}}
+
+
+def forget_units() -> None:
+    """A unit changed: this process reloads at once, the others when the change is committed."""
+    _units_map["loaded_at"] = 0.0
+    transaction.on_commit(lambda: cache.set(_UNITS_GENERATION_KEY, time.time_ns(), None))
+
+
+def units_by_id(ids: Iterable[int]) -> dict[int, Unit]:
+    """The units with these ids, as lists show them, from the process's map (a unit the map does
+    not know yet, made by another process since, is read and added). The units are shared by every
+    list of the process: read them, never change them."""
+    generation = cache.get(_UNITS_GENERATION_KEY)
+    now = time.monotonic()
+    if generation != _units_map["generation"] or now - _units_map["loaded_at"] > UNITS_MAX_AGE_SECONDS:
+        _units_map.update(generation=generation, loaded_at=now,
+                          units={unit.pk: unit for unit in Unit.objects.only(*UNIT_COLUMNS)})
+    units = _units_map["units"]
+    wanted = set(ids)
+    if missing := wanted - units.keys():
+        units.update(Unit.objects.only(*UNIT_COLUMNS).in_bulk(missing))
+    return {pk: units[pk] for pk in wanted if pk in units}
+
+
+def attach_units(rows: Sequence[Model], *relations: str) -> None:
+    """Give each row its ``relations`` (foreign keys to Unit) from units_by_id instead of a join."""
+    if not rows:
+        return
+    fields = [type(rows[0])._meta.get_field(name) for name in relations]
+    units = units_by_id({getattr(row, field.attname) for row in rows for field in fields} - {None})
+    for row in rows:
+        for field in fields:
+            unit_id = getattr(row, field.attname)
+            if unit_id is not None:
+                field.set_cached_value(row, units[unit_id])
+
 
 
 def report_targets_for(*, unit: Unit) -> list[Unit]:

@@ -31,7 +31,7 @@ from . import selectors, services
 from .docx_import import import_docx
 from .uploads import check_import_size
 from .filters import InboxFilterSet, ReportFilter, SubmissionFilter
-from .models import Attachment, Report, Submission
+from .models import Attachment, Report
 from .serializers import (
     CommentCreateSerializer,
     AdoptSerializer,
@@ -343,9 +343,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         # the page's is (reports.views.inbox).
         self.paginator.count_key = unit_cache_key(
             request, "api-inbox-count", sorted((k, tuple(v)) for k, v in request.query_params.lists() if k != "page"))
-        page = self.paginate_queryset(qs)
-        for item in page:  # every row's office is the user's own (selectors.received_by_office)
-            Submission.to_unit.field.set_cached_value(item, request.user.unit)
+        page = selectors.inbox_rows(self.paginate_queryset(qs))
         serializer = InboxItemSerializer(page, many=True, context=self.get_serializer_context())
         return self.get_paginated_response(serializer.data)
 

@@ -68,13 +68,15 @@ def _listing(items, *, total: int, limit: int, more_url: str) -> dict:
 
 def _inbox_new(request):
     """The office's new arrivals; empty, it says the inbox is clear (an editor's desk is this card)."""
-    from .selectors import inbox_for
+    from .selectors import inbox_for, inbox_rows
 
     if not _roles(request)["screen"]:
         return None
     qs = inbox_for(user=request.user).filter(is_closed=0)  # state "submitted", as the inbox's index knows it
-    return _listing(qs, total=_counts(request)["inbox_new"], limit=8,
-                    more_url=f"{reverse('reports:inbox')}?state={SubmissionState.SUBMITTED}")
+    listing = _listing(qs, total=_counts(request)["inbox_new"], limit=8,
+                       more_url=f"{reverse('reports:inbox')}?state={SubmissionState.SUBMITTED}")
+    inbox_rows(listing["items"])
+    return listing
 
 
 def _to_sign(request):

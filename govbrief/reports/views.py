@@ -270,6 +270,7 @@ def inbox(request):
     # assigned, opened), so its count is kept as the navigation's figures are (core.registry).
     page = paginate(request, filters.qs if not filters.is_bound or filters.is_valid() else filters.queryset.none(),
                     count_key=_inbox_count_key(request, request.GET))
+    page.object_list = selectors.inbox_rows(list(page.object_list))
     selectors.annotate_due(submissions=page.object_list, office=user.unit)
     query = request.GET.copy()
     query.pop("page", None)
@@ -317,7 +318,7 @@ def inbox_bulk(request):
     if action not in services.BULK_ACTIONS or not ids:
         messages.error(request, _("Select at least one item and an action."))
         return redirect("reports:inbox")
-    items = list(selectors.inbox_for(user=user).filter(pk__in=ids))
+    items = selectors.inbox_rows(list(selectors.inbox_for(user=user).filter(pk__in=ids)))
     form = BulkForm(post if post.get("confirm") else None, editors=_office_editors(user), action=action,
                     initial={"assignee": post.get("assignee")})
     if post.get("confirm") and form.is_valid():

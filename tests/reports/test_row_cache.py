@@ -18,7 +18,7 @@ ROW = "reports/_submission_row.html"
 
 
 def _inbox(editor):
-    items = list(selectors.inbox_for(user=editor))
+    items = selectors.inbox_rows(list(selectors.inbox_for(user=editor)))
     selectors.annotate_due(submissions=items, office=editor.unit)
     return items
 
