@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -40,6 +41,30 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def run_tasks():
+    """Run the background tasks that are due, as a worker would (core.background), until none is
+    left; tasks queued for later (a retry, a reminder) stay queued. Returns how many ran."""
+    from govbrief.core.background import run_due_tasks
+
+    return run_due_tasks
+
+
+@pytest.fixture
+def side_effects(django_capture_on_commit_callbacks, run_tasks):
+    """``with side_effects(): …``: what follows the changes made in the block once they commit, run at
+    its end: the in-process subscribers (on commit), then the background tasks that are due, as a
+    worker would run them (notifications, e-mail)."""
+
+    @contextmanager
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        run_tasks()
+
+    return run
 
 
 @dataclass

@@ -1,9 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from govbrief import events
 
-from .models import CalendarDay
+from .background import ATTEMPT_KWARG, attempt_of
+from .models import BackgroundTask, CalendarDay
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -78,3 +84,37 @@ class CalendarDayAdmin(AuditedAdmin):
     list_filter = ["is_workday"]
     date_hierarchy = "date"
     event_prefix = "calendar_day"
+
+
+# ---------------------------------------------------------------- background tasks (core.background)
+
+
+class TaskResultAdmin(DBTaskResultAdmin):
+    """The system admin's view of the background work: queued, running, failed with the error (the
+    traceback on each task's page), and a button to run failed tasks again (issue 15)."""
+
+    list_display = ("id", "task_name", "status", "attempt", "enqueued_at", "run_after", "finished_at",
+                    "exception_class_path")
+    actions = ["run_again"]
+
+    @admin.display(description=_("attempt"))
+    def attempt(self, obj: BackgroundTask) -> int:
+        return attempt_of(obj.args_kwargs.get("kwargs", {}))
+
+    def has_retry_permission(self, request) -> bool:
+        return self.has_view_permission(request)
+
+    @admin.action(description=_("Run the selected failed tasks again"), permissions=["retry"])
+    def run_again(self, request, queryset):
+        count = 0
+        for result in queryset.filter(status="FAILED"):
+            args, kwargs = result.args_kwargs.get("args", []), dict(result.args_kwargs.get("kwargs", {}))
+            kwargs.pop(ATTEMPT_KWARG, None)  # a fresh series of attempts
+            import_string(result.task_path).enqueue(*args, **kwargs)
+            count += 1
+        self.message_user(request, ngettext("%(count)d task queued again.", "%(count)d tasks queued again.", count)
+                          % {"count": count}, messages.SUCCESS)
+
+
+admin.site.unregister(DBTaskResult)  # shown once, as BackgroundTask
+admin.site.register(BackgroundTask, TaskResultAdmin)

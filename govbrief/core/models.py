@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 # Field -> {code: label} for ChoiceDisplay; the labels stay lazy, so the active language still decides.
 _choice_labels: dict[models.Field, dict] = {}
@@ -40,3 +41,13 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+class BackgroundTask(DBTaskResult):
+    """A background task as the system admin sees it (core.admin): django-tasks-db's record of one
+    run, named in the admin's language."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("background task")
+        verbose_name_plural = _("background tasks")

@@ -39,6 +39,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from govbrief.events.delivery import delivering_inline
 from govbrief.notifications.models import Notification
 from govbrief.orgs import services as org_services
 from govbrief.orgs.choices import Role, UnitKind, UnitLevel
@@ -1079,7 +1080,9 @@ def load_demo(*, reports: int = DEFAULT_REPORTS, seed: int = DEFAULT_SEED, now: 
     stamper = Stamper()
     for offset in range(0, len(todo), BATCH_SIZE):
         batch = todo[offset:offset + BATCH_SIZE]
-        with transaction.atomic():
+        # Each step's notifications are written right after its batch commits, in order, so the
+        # Stamper dates them at the step's moment (not by a worker, minutes later, all "now").
+        with delivering_inline(), transaction.atomic():
             stamper.begin_batch()
             for plan in batch:
                 run = ReportRun(plan, directory, stamper, cap)

@@ -1,4 +1,5 @@
-"""Recording an event: timeline row and audit entry in the caller's transaction, subscribers on commit."""
+"""Recording an event: timeline row, audit entry and the subscribers' background tasks in the
+caller's transaction; in-process subscribers on commit."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 from govbrief.audit.services import audit_record
 from govbrief.core.registry import concerned_units, forget_navigation
 
+from .delivery import enqueue_subscribers
 from .registry import DomainEvent, get_kind, subscribers_of
 
 logger = logging.getLogger(__name__)
@@ -46,7 +48,9 @@ def record(kind: str, *, actor, target: models.Model, data: dict | None = None, 
            from_state: str = "", to_state: str = "", audit_data: dict | None = None) -> DomainEvent:
     """Record one domain event. Call it inside the service's transaction: the timeline row and
     the audit entry are written there (so they roll back with the change), and the subscribers
-    run only once it commits (so a rolled-back transition tells nobody anything).
+    run only once it commits (so a rolled-back transition tells nobody anything): each background
+    subscriber as a task queued in this transaction (events.delivery), the in-process ones right
+    after the commit.
 
     ``audit_data`` adds details to the audit entry only (e.g. before/after values of an admin
     edit) that the event's typed data does not carry."""
@@ -71,14 +75,15 @@ def record(kind: str, *, actor, target: models.Model, data: dict | None = None, 
         units = concerned_units(target, event.actor_unit_id)
         forget_navigation(unit_ids=units)
         transaction.on_commit(partial(forget_navigation, unit_ids=units))
+        enqueue_subscribers(event)
         transaction.on_commit(partial(_dispatch, event))
     return event
 
 
 def _dispatch(event: DomainEvent) -> None:
-    """Hand the committed event to each subscriber. One failing subscriber must not keep the
-    others from running: the change itself is already committed."""
-    for fn in subscribers_of(event.kind):
+    """Hand the committed event to each in-process subscriber. One failing subscriber must not keep
+    the others from running: the change itself is already committed."""
+    for fn in subscribers_of(event.kind, in_process=True):
         try:
             fn(event)
         except Exception:  # noqa: BLE001 - logged, the others still run

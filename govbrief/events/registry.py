@@ -54,9 +54,21 @@ class DomainEvent:
     timeline_id: int | None = None
     audit_id: int | None = None
 
+    def to_json(self) -> dict:
+        """The event as a background task's argument (JSON)."""
+        return {**self.__dict__, "occurred_at": self.occurred_at.isoformat() if self.occurred_at else None}
+
+    @classmethod
+    def from_json(cls, data: dict) -> DomainEvent:
+        when = data.get("occurred_at")
+        return cls(**{**data, "occurred_at": datetime.fromisoformat(when) if when else None})
+
 
 _kinds: dict[str, EventKind] = {}
 _subscribers: list[tuple[str, Subscriber]] = []
+# Subscribers that run in the process that recorded the event, right after the commit, instead of as
+# a background task: only for what must happen in that process (dropping its own cached figures).
+_in_process: set[Subscriber] = set()
 
 
 def declare(name: str, label, *, required=(), optional=(), timeline: TimelineWriter | None = None,
@@ -83,9 +95,12 @@ def kinds() -> dict[str, EventKind]:
     return dict(_kinds)
 
 
-def subscribe(*patterns: str) -> Callable[[Subscriber], Subscriber]:
+def subscribe(*patterns: str, in_process: bool = False) -> Callable[[Subscriber], Subscriber]:
     """Register a function for the event kinds matching ``patterns`` (``fnmatch`` style, e.g.
-    ``"report.*"``). It is called once per event, after the recording transaction committed."""
+    ``"report.*"``). It is called once per event, after the recording transaction committed: as a
+    background task queued in that transaction (govbrief.events.delivery: retried when it fails,
+    so it must be safe to run twice), or with ``in_process=True`` right after the commit in the
+    process that recorded it."""
     if not patterns:
         raise ValueError("subscribe() needs at least one event kind pattern.")
 
@@ -93,14 +108,30 @@ def subscribe(*patterns: str) -> Callable[[Subscriber], Subscriber]:
         for pattern in patterns:
             if (pattern, fn) not in _subscribers:
                 _subscribers.append((pattern, fn))
+        if in_process:
+            _in_process.add(fn)
         return fn
 
     return register
 
 
-def subscribers_of(kind: str) -> list[Subscriber]:
+def subscribers_of(kind: str, *, in_process: bool | None = None) -> list[Subscriber]:
+    """The subscribers of ``kind``; only the in-process or only the background ones if asked."""
     seen: list[Subscriber] = []
     for pattern, fn in _subscribers:
         if fnmatch.fnmatchcase(kind, pattern) and fn not in seen:
-            seen.append(fn)
+            if in_process is None or (fn in _in_process) == in_process:
+                seen.append(fn)
     return seen
+
+
+def subscriber_name(fn: Subscriber) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+def subscriber_named(name: str) -> Subscriber:
+    """The registered subscriber called ``name`` (a background task names the one it runs)."""
+    for _pattern, fn in _subscribers:
+        if subscriber_name(fn) == name:
+            return fn
+    raise LookupError(f"No subscriber {name!r} is registered.")

@@ -46,7 +46,7 @@ def _sending_units(request) -> list[tuple[int, str]]:
     return units
 
 
-@subscribe("report.submitted", "report.forwarded")
+@subscribe("report.submitted", "report.forwarded", in_process=True)  # this process's cache, at once
 def _forget_senders(event) -> None:
     cache.delete(_senders_key(event.data["to"]))
 

@@ -537,6 +537,25 @@ def test_command_loads_and_prints_the_logins(db):
     assert "内部批注" in text
 
 
+def test_the_demo_s_worker_runs_tasks_in_a_thread_of_its_own(db, monkeypatch):
+    """Ctrl-C stops the web server and with it the worker: a daemon thread of the same process."""
+    import threading
+
+    from govbrief.core import background
+    from govbrief.demo.management.commands import demo as demo_command
+
+    ran = threading.Event()
+
+    class FakeWorker:
+        def run(self):
+            ran.set()
+
+    monkeypatch.setattr(background, "worker", lambda **kwargs: FakeWorker())
+    demo_command.Command(stdout=StringIO()).start_worker()
+    assert ran.wait(5)
+    assert not any(t.name == "govbrief-worker" and not t.daemon for t in threading.enumerate())
+
+
 def test_command_serves_on_the_port(db, monkeypatch):
     from govbrief.demo.management.commands import demo as demo_command
 
@@ -550,9 +569,11 @@ def test_command_serves_on_the_port(db, monkeypatch):
 
     monkeypatch.setattr(demo_command, "call_command", fake_call_command)
     monkeypatch.setattr(demo_command, "load_demo", lambda **kw: loader.LoadResult())
+    monkeypatch.setattr(demo_command.Command, "start_worker", lambda self: calls.append(("worker", (), {})))
     out = StringIO()
     call_command("demo", "--port", "8123", "--reports", "0", stdout=out)
-    assert ("runserver", ("127.0.0.1:8123",), {"use_reloader": False}) in calls
+    # One command serves the pages and runs the background work beside them (issue 15).
+    assert calls[-2:] == [("worker", (), {}), ("runserver", ("127.0.0.1:8123",), {"use_reloader": False})]
     assert "http://127.0.0.1:8123/" in out.getvalue()
     # The development server's English warning is explained first, with the way to production.
     assert "仅供本机试用" in out.getvalue() and "admin-guide" in out.getvalue()

@@ -82,9 +82,9 @@ def test_mark_read_with_neither_ids_nor_all_changes_nothing(world):
     assert [e["field"] for e in response.json()["errors"]] == ["ids[0]"]
 
 
-def test_api_transition_notifies_the_people_concerned(world, django_capture_on_commit_callbacks):
+def test_api_transition_notifies_the_people_concerned(world, side_effects):
     report = draft_report(world.township_informant)
-    with django_capture_on_commit_callbacks(execute=True):
+    with side_effects():
         response = api(world.township_informant).post(f"/api/reports/{report.pk}/request-signoff/", {}, format="json")
     assert response.status_code == 200
     signer = api(world.township_signer)

@@ -823,9 +823,9 @@ def test_blank_forwarded_title_is_a_field_error(world):
 # ---------------------------------------------------------------- the whole way up
 
 
-def test_township_report_is_adopted_up_to_province_and_the_township_sees_it(world, django_capture_on_commit_callbacks):
+def test_township_report_is_adopted_up_to_province_and_the_township_sees_it(world, side_effects):
     informant, signer = world.township_informant, world.township_signer
-    with django_capture_on_commit_callbacks(execute=True):
+    with side_effects():
         report_id = post(informant, "/api/reports/", new_report_data()).json()["id"]
         assert post(informant, f"/api/reports/{report_id}/request-signoff/").status_code == 200
         assert post(signer, f"/api/reports/{report_id}/sign-off/", {"comment": "同意"}).status_code == 200
@@ -874,14 +874,14 @@ def test_township_report_is_adopted_up_to_province_and_the_township_sees_it(worl
     assert_not_found(api(world.county_b_informant).get(f"/api/reports/{report_id}/"))
 
 
-def test_every_api_transition_notifies_on_commit_only(world, django_capture_on_commit_callbacks):
+def test_every_api_transition_notifies_on_commit_only(world, side_effects):
     report = draft_report(world.township_informant)
-    with django_capture_on_commit_callbacks(execute=True):
+    with side_effects():
         post(world.township_informant, report_url(report, "request-signoff"))
     assert Notification.objects.filter(recipient=world.township_signer, verb="signoff_requested").exists()
     # A refused transition tells nobody.
     before = Notification.objects.count()
-    with django_capture_on_commit_callbacks(execute=True):
+    with side_effects():
         assert_forbidden(post(world.township_informant, report_url(report, "sign-off")))
     assert Notification.objects.count() == before
 

@@ -39,9 +39,9 @@ def test_an_offices_internal_notes_stay_inside_it_even_for_a_superuser(world):
     assert Comment.objects.restrict(world.city_chief).count() == 1
 
 
-def test_a_notice_names_the_text_the_event_concerned(world, django_capture_on_commit_callbacks):
+def test_a_notice_names_the_text_the_event_concerned(world, side_effects):
     report, (sub,) = submitted_report(world.county_informant, world.county_signer, [world.city], title="原来的标题")
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+    with side_effects(), transaction.atomic():
         services.submission_return(submission=sub, editor=world.city_editor, reason="请补充数据")
         services.report_new_version(report=report, user=world.county_informant)
         services.report_update(report=Report.objects.get(pk=report.pk), user=world.county_informant, title="改后的标题")

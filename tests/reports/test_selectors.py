@@ -97,14 +97,14 @@ def test_only_the_receiving_office_marks_an_item_opened(world, client):
     assert list(SubmissionRead.objects.values_list("user", flat=True)) == [world.city_editor.pk]
 
 
-def test_inactive_people_are_not_notified(world, django_capture_on_commit_callbacks):
+def test_inactive_people_are_not_notified(world, side_effects):
     """Whoever the subscribers name — a unit's signers, a report's author — a deactivated account
     is told nothing."""
     report = draft_report(world.county_informant)
     for person in (world.county_signer, world.county_informant):
         person.is_active = False
         person.save(update_fields=["is_active"])
-    with django_capture_on_commit_callbacks(execute=True):
+    with side_effects():
         services.report_request_signoff(report=report, user=world.county_informant)
         services.report_sign_off(report=report, signer=world.county_principal)
     asked = set(Notification.objects.filter(verb="signoff_requested").values_list("recipient", flat=True))

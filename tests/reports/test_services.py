@@ -114,11 +114,11 @@ def test_a_screened_submission_cannot_be_screened_again(world):
         services.submission_adopt(submission=sub, editor=world.city_editor)
 
 
-def test_return_needs_a_reason_that_the_unit_sees(world, django_capture_on_commit_callbacks):
+def test_return_needs_a_reason_that_the_unit_sees(world, side_effects):
     report, (sub,) = submitted_report(world.county_informant, world.county_signer, [world.city])
     with pytest.raises(ValidationError):
         services.submission_return(submission=sub, editor=world.city_editor, reason="")
-    with django_capture_on_commit_callbacks(execute=True):
+    with side_effects():
         services.submission_return(submission=sub, editor=world.city_editor, reason="数据来源不明确，请核实")
     seen = selectors.submissions_visible_to(user=world.county_informant).get(pk=sub.pk)
     assert seen.state == SubmissionState.RETURNED and seen.return_reason == "数据来源不明确，请核实"
@@ -204,12 +204,12 @@ def test_the_audit_chain_reveals_an_edited_entry(world):
     assert audit_chain_verify().first_broken.entry_id == entry.pk
 
 
-def test_notifications_reach_the_people_concerned_only_after_commit(world, django_capture_on_commit_callbacks):
+def test_notifications_reach_the_people_concerned_only_after_commit(world, side_effects):
     report = draft_report(world.county_informant)
-    with django_capture_on_commit_callbacks(execute=True):
+    with side_effects():
         services.report_request_signoff(report=report, user=world.county_informant)
     assert Notification.objects.filter(recipient=world.county_signer, verb="signoff_requested").count() == 1
-    with django_capture_on_commit_callbacks(execute=True):
+    with side_effects():
         services.report_sign_off(report=report, signer=world.county_signer)
         services.report_submit(report=report, user=world.county_informant, targets=[world.city])
     assert Notification.objects.filter(recipient=world.county_informant, verb="signed").exists()
@@ -217,9 +217,9 @@ def test_notifications_reach_the_people_concerned_only_after_commit(world, djang
         "city_editor", "city_chief"}
 
 
-def test_a_refused_transition_notifies_nobody(world, django_capture_on_commit_callbacks):
+def test_a_refused_transition_notifies_nobody(world, side_effects):
     report = signed_report(world.county_informant, world.county_signer)
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
+    with side_effects(), pytest.raises(ValidationError):
         services.report_submit(report=report, user=world.county_informant, targets=[world.city, world.province])
     assert not Notification.objects.filter(verb="submitted").exists()
 

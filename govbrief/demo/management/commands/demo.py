@@ -91,7 +91,18 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         self.stdout.write(self.style.WARNING(DEV_SERVER_NOTE))
+        self.start_worker()
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+
+    def start_worker(self) -> None:
+        """One background worker beside the web server, in this process (a thread that ends with it:
+        Ctrl-C stops both). Production runs `govbrief worker` processes of their own."""
+        import threading
+
+        from govbrief.core.background import worker
+
+        threading.Thread(target=worker(worker_id="demo").run, name="govbrief-worker", daemon=True).start()
+        self.stdout.write("后台任务：已在本进程中启动 1 个工作线程（生产环境请另行运行 govbrief worker）。")
 
     def refuse_a_database_from_before_the_migration_reset(self) -> None:
         """The reports migrations were reset to one clean initial migration before the first release;

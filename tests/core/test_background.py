@@ -1,0 +1,122 @@
+"""Issue 15: background work (core.background). A task is queued in the transaction of the change
+that queues it, a failure is retried with growing delays a bounded number of times, and the last
+failure is shown to the system admin, who can run it again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+from django_tasks_db.models import DBTaskResult
+
+from govbrief.core.background import ATTEMPT_KWARG, backoff, retrying
+from govbrief.notifications.models import Notification
+from govbrief.orgs.models import User
+from govbrief.reports import services
+
+from ..factories import submitted_report
+
+CALLS: list[str] = []
+
+
+@task()
+@retrying(attempts=3)
+def flaky(failures: int, key: str) -> str:
+    """Fails its first ``failures`` runs for ``key``, as a mail server that is down would."""
+    CALLS.append(key)
+    if CALLS.count(key) <= failures:
+        raise ConnectionError(f"the gateway is down ({key})")
+    return "sent"
+
+
+def _time_passes() -> None:
+    """Every queued task is due now (a retry's delay has passed)."""
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now() - timedelta(seconds=1))
+
+
+def test_a_committed_change_queues_its_tasks_and_a_rolled_back_one_none(world):
+    _, (sub,) = submitted_report(world.county_informant, world.county_signer, [world.city])
+    before = DBTaskResult.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.submission_adopt(submission=sub, editor=world.city_editor)
+        assert DBTaskResult.objects.count() > before  # written in the service's own transaction
+        raise RuntimeError("something after the adoption failed")
+    assert DBTaskResult.objects.count() == before
+    services.submission_adopt(submission=sub, editor=world.city_editor)
+    queued = DBTaskResult.objects.order_by("enqueued_at")[before:]
+    assert queued and all(t.status == "READY" for t in queued)
+    assert {t.args_kwargs["args"][1]["kind"] for t in queued} == {"report.adopted"}
+
+
+def test_the_people_concerned_are_told_when_the_worker_runs(world, run_tasks):
+    _, (sub,) = submitted_report(world.county_informant, world.county_signer, [world.city])
+    run_tasks()
+    services.submission_adopt(submission=sub, editor=world.city_editor)
+    assert not Notification.objects.filter(verb="adopted").exists()  # not in the request
+    assert run_tasks() >= 1
+    assert Notification.objects.filter(verb="adopted", recipient=world.county_informant).exists()
+
+
+def test_a_failed_task_is_retried_with_growing_delays_then_left_failed(db, run_tasks):
+    CALLS.clear()
+    flaky.enqueue(5, "always")
+    assert run_tasks() == 1
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.args_kwargs["kwargs"][ATTEMPT_KWARG] == 2
+    assert retry.run_after - timezone.now() > backoff(1) - timedelta(seconds=5)  # not before its delay
+    assert run_tasks() == 0  # not due yet
+    _time_passes()
+    run_tasks()
+    _time_passes()
+    run_tasks()
+    assert CALLS == ["always"] * 3
+    assert not DBTaskResult.objects.filter(status="READY").exists(), "three attempts in all, then no more"
+    failed = DBTaskResult.objects.filter(status="FAILED").order_by("enqueued_at")
+    assert failed.count() == 3
+    assert "the gateway is down" in failed.last().traceback
+    assert backoff(1) < backoff(2) < backoff(3)
+
+
+def test_a_task_that_succeeds_on_a_retry_is_done(db, run_tasks):
+    CALLS.clear()
+    flaky.enqueue(1, "once")
+    run_tasks()
+    _time_passes()
+    run_tasks()
+    assert CALLS == ["once", "once"]
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").get().return_value == "sent"
+
+
+def test_the_admin_sees_failed_tasks_and_runs_them_again(client, db, run_tasks):
+    CALLS.clear()
+    flaky.enqueue(1, "admin")
+    run_tasks()
+    DBTaskResult.objects.filter(status="READY").delete()  # as if every attempt had failed
+    failed = DBTaskResult.objects.get(status="FAILED")
+    admin = User.objects.create_superuser(username="root", password="Root#2026x")
+    client.force_login(admin)
+    changelist = reverse("admin:core_backgroundtask_changelist")
+    page = client.get(changelist, {"status__exact": "FAILED"})
+    assert page.status_code == 200 and "flaky" in page.content.decode() and "后台任务" in page.content.decode()
+    assert "ConnectionError" in client.get(reverse("admin:core_backgroundtask_change",
+                                                   args=[failed.pk])).content.decode()
+    response = client.post(changelist, {"action": "run_again", "_selected_action": [str(failed.pk)]})
+    assert response.status_code == 302
+    again = DBTaskResult.objects.get(status="READY")
+    assert again.args_kwargs == {"args": [1, "admin"], "kwargs": {}}
+    run_tasks()
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").exists()
+
+
+def test_the_worker_command_runs_what_is_due(db):
+    CALLS.clear()
+    flaky.enqueue(0, "command")
+    out = StringIO()
+    call_command("worker", "--once", stdout=out)
+    assert CALLS == ["command"] and "1" in out.getvalue()
