@@ -7,7 +7,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.routers import SimpleRouter
 
 from govbrief.core.parsers import BoundedJSONParser
-from govbrief.notifications.api import NotificationViewSet
+from govbrief.notifications.api import NoticePreferencesView, NotificationViewSet
 from govbrief.orgs.api import MeView, UnitViewSet
 from govbrief.orgs.serializers import LockoutAwareAuthTokenSerializer
 from govbrief.reports.api import ReportViewSet, SubmissionViewSet
@@ -34,5 +34,6 @@ router.register("notifications", NotificationViewSet, basename="notification")
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
+    path("notifications/preferences/", NoticePreferencesView.as_view(), name="notification-preferences"),
     *router.urls,
 ]

@@ -195,6 +195,13 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "govbrief@localhost")
+# The address people reach the system at, for links in e-mail and SMS (they are read away from it).
+GOVBRIEF_SITE_URL = os.environ.get("GOVBRIEF_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# SMS (notifications.sms): the log backend unless a gateway is configured.
+GOVBRIEF_SMS_BACKEND = os.environ.get("GOVBRIEF_SMS_BACKEND", "govbrief.notifications.sms.LogBackend")
+GOVBRIEF_SMS_URL = os.environ.get("GOVBRIEF_SMS_URL", "")
+GOVBRIEF_SMS_KEY = os.environ.get("GOVBRIEF_SMS_KEY", "")
+GOVBRIEF_SMS_TEMPLATE = os.environ.get("GOVBRIEF_SMS_TEMPLATE", "")
 
 # Background work (core.background): Django's Tasks API on the database, so a task is queued in
 # the transaction of the change that queues it. `govbrief worker` runs the queue.

@@ -22,7 +22,10 @@ from .registry import DomainEvent, subscriber_name, subscriber_named, subscriber
 @task()
 @retrying()
 def deliver(subscriber: str, event: dict) -> None:
-    subscriber_named(subscriber)(DomainEvent.from_json(event))
+    # All or nothing, so a failed attempt leaves nothing behind for the retry to write twice (the
+    # notifications, the e-mail tasks they queue).
+    with transaction.atomic():
+        subscriber_named(subscriber)(DomainEvent.from_json(event))
 
 
 logger = logging.getLogger(__name__)

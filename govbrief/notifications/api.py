@@ -7,13 +7,21 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from govbrief.core.api import ID_PATTERN
 from govbrief.core.filters import StrictBooleanFilter
 
 from . import selectors, services
 from .models import Notification
-from .serializers import MarkReadResultSerializer, MarkReadSerializer, NotificationSerializer, UnreadCountSerializer
+from .serializers import (
+    MarkReadResultSerializer,
+    MarkReadSerializer,
+    NotificationSerializer,
+    PreferenceSerializer,
+    PreferencesUpdateSerializer,
+    UnreadCountSerializer,
+)
 
 
 class NotificationFilter(django_filters.FilterSet):
@@ -56,3 +64,21 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         ids = None if data["all"] else data["ids"]
         marked = services.notifications_mark_read(user=request.user, ids=ids) if ids != [] else 0
         return Response({"marked": marked, "unread": selectors.unread_count(user=request.user)})
+
+
+@extend_schema(tags=["notifications"])
+class NoticePreferencesView(APIView):
+    """How the signed-in person is told of each kind of notice besides the in-app list (a view of
+    its own: it has no object to look up, which DRF's OPTIONS answer of a viewset would try)."""
+
+    @extend_schema(summary="How I am told of each kind of notice", responses=PreferenceSerializer(many=True))
+    def get(self, request):
+        return Response(services.preferences_for(user=request.user))
+
+    @extend_schema(summary="Choose e-mail and SMS per kind of notice", request=PreferencesUpdateSerializer,
+                   responses=PreferenceSerializer(many=True))
+    def put(self, request):
+        serializer = PreferencesUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(services.preferences_save(user=request.user,
+                                                  choices=serializer.validated_data["preferences"]))

@@ -22,3 +22,22 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class NoticePreference(models.Model):
+    """How a person wants to be told of one kind of notice besides the in-app list, which is always
+    written (issue 15). No row: in-app only. Urgent kinds ignore it (notifications.kinds)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_preferences",
+                             verbose_name=_("person"))
+    verb = models.CharField(_("kind"), max_length=40)
+    email = models.BooleanField(_("e-mail"), default=False)
+    sms = models.BooleanField(_("SMS"), default=False)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "verb"], name="unique_notice_preference")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.verb}"

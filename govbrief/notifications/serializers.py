@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from govbrief.core.serializers import IdListField, StrictBooleanField, StrictSerializer
 
+from .kinds import notice_kinds
 from .models import Notification
 
 
@@ -34,3 +35,28 @@ class UnreadCountSerializer(serializers.Serializer):
 class MarkReadResultSerializer(serializers.Serializer):
     marked = serializers.IntegerField(min_value=0)
     unread = serializers.IntegerField(min_value=0)
+
+
+class PreferenceSerializer(serializers.Serializer):
+    verb = serializers.CharField(read_only=True, help_text=_("The kind of notice."))
+    label = serializers.CharField(read_only=True)
+    urgent = serializers.BooleanField(read_only=True, help_text=_("Urgent notices reach every channel, always."))
+    email = serializers.BooleanField(read_only=True)
+    sms = serializers.BooleanField(read_only=True)
+
+
+class PreferenceChoiceSerializer(StrictSerializer):
+    verb = serializers.ChoiceField(choices=[], help_text=_("The kind of notice."))
+    email = StrictBooleanField()
+    sms = StrictBooleanField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every app declares its kinds when it loads; the schema and the checks read them all.
+        self.fields["verb"].choices = [(kind.verb, kind.label) for kind in notice_kinds()]
+
+
+class PreferencesUpdateSerializer(StrictSerializer):
+    """The kinds to change; the kinds not named keep their channels."""
+
+    preferences = PreferenceChoiceSerializer(many=True, max_length=100)

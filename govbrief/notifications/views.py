@@ -1,11 +1,27 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govbrief.core.web import paginate, parse_ids
+from govbrief.core.web import paginate, parse_ids, run_service
 
 from .selectors import notifications_for
-from .services import notifications_mark_read
+from .services import notifications_mark_read, preferences_for, preferences_save
+
+
+@login_required
+def notification_preferences(request):
+    """Per kind of notice: e-mail and SMS besides the in-app list (urgent kinds fixed on)."""
+    rows = preferences_for(user=request.user)
+    if request.method == "POST":
+        choices = [{"verb": row["verb"], "email": f"email:{row['verb']}" in request.POST,
+                    "sms": f"sms:{row['verb']}" in request.POST} for row in rows if not row["urgent"]]
+        if run_service(request, preferences_save, user=request.user, choices=choices,
+                       success=_("Your notification settings were saved.")):
+            return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {
+        "rows": rows, "has_email": bool(request.user.email), "has_mobile": bool(request.user.mobile)})
 
 
 @login_required

@@ -104,7 +104,7 @@ def test_cached_figures_change_with_the_events_that_change_them(client, world):
     assert figures()["queue_mine"] == 1
     page = client.get(reverse("reports:list"))
     assert page.context["nav_unread"] == 0
-    notify(recipients=[world.city_editor], verb="test", message="测试")
+    notify(recipients=[world.city_editor], verb="message", message="测试")
     assert client.get(reverse("reports:list")).context["nav_unread"] == 1
     # The sending unit's figures follow the office's decision on its report.
     client.force_login(world.county_informant)
