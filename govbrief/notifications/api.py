@@ -13,6 +13,7 @@ from govbrief.core.api import ID_PATTERN
 from govbrief.core.filters import StrictBooleanFilter
 
 from . import selectors, services
+from .kinds import notice_kinds
 from .models import Notification
 from .serializers import (
     MarkReadResultSerializer,
@@ -26,10 +27,14 @@ from .serializers import (
 
 class NotificationFilter(django_filters.FilterSet):
     unread = StrictBooleanFilter(method="filter_unread", label="unread")
+    # The kinds as a list, so the schema names them (an enum): this module is imported with the URLs,
+    # after every app has declared its kinds.
+    kind = django_filters.ChoiceFilter(field_name="verb", choices=[(k.verb, k.label) for k in notice_kinds()],
+                                       label="kind")
 
     class Meta:
         model = Notification
-        fields = ["unread"]
+        fields = ["unread", "kind"]
 
     def filter_unread(self, queryset, name, value):
         if value is None:

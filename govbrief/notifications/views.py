@@ -6,7 +6,8 @@ from django.views.decorators.http import require_POST
 
 from govbrief.core.web import paginate, parse_ids, run_service
 
-from .selectors import notifications_for
+from .kinds import notice_kinds
+from .selectors import group_repeats, notifications_for
 from .services import notifications_mark_read, preferences_for, preferences_save
 
 
@@ -26,10 +27,21 @@ def notification_preferences(request):
 
 @login_required
 def notification_list(request):
+    """The person's notices, newest first, repeats of one kind grouped; filtered by kind and read state."""
     qs = notifications_for(user=request.user)
-    if request.GET.get("unread"):
+    unread_only = bool(request.GET.get("unread"))
+    if unread_only:
         qs = qs.filter(read_at__isnull=True)
-    return render(request, "notifications/list.html", {"page": paginate(request, qs, 30), "unread_only": bool(request.GET.get("unread"))})
+    kinds = {kind.verb: kind for kind in notice_kinds()}
+    kind = request.GET.get("kind", "")
+    if kind in kinds:
+        qs = qs.filter(verb=kind)
+    page = paginate(request, qs, 30)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "notifications/list.html", {
+        "page": page, "groups": group_repeats(page.object_list), "unread_only": unread_only,
+        "kind": kind if kind in kinds else "", "kinds": kinds.values(), "query": query.urlencode()})
 
 
 @login_required
