@@ -83,7 +83,7 @@ def worker(*, worker_id: str = "", interval: float = 1.0, batch: bool = False, m
                   startup_delay=False, max_tasks=max_tasks, worker_id=worker_id or "govbrief")
 
 
-def run_due_tasks() -> int:
+def run_due_tasks(*, worker_id: str = "once") -> int:
     """Run every task that is due now, in this process, until none is left (tests, `govbrief worker
     --once`); returns how many ran. The worker's own loop, claim by claim, without its recycling of
     database connections before each claim: a long-running process needs that, a caller inside a
@@ -91,7 +91,7 @@ def run_due_tasks() -> int:
     from django_tasks_db.models import DBTaskResult
     from django_tasks_db.utils import exclusive_transaction
 
-    runner = worker(batch=True, interval=0, worker_id="once")
+    runner = worker(batch=True, interval=0, worker_id=worker_id)
     ran = 0
     while True:
         due = DBTaskResult.objects.ready().filter(backend_name="default")

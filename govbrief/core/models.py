@@ -51,3 +51,25 @@ class BackgroundTask(DBTaskResult):
         proxy = True
         verbose_name = _("background task")
         verbose_name_plural = _("background tasks")
+
+
+class Reminder(models.Model):
+    """One reminder of a deadline, sent by a task queued for ``remind_at`` (core.reminders)."""
+
+    purpose = models.CharField(_("kind of deadline"), max_length=60)
+    stage = models.CharField(_("stage"), max_length=20)
+    target_type = models.CharField(_("object type"), max_length=100)
+    target_id = models.CharField(_("object id"), max_length=64)
+    deadline = models.DateTimeField(_("deadline"))
+    remind_at = models.DateTimeField(_("reminder time"))
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, blank=True)  # sent, or skipped (no longer due)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        indexes = [models.Index(fields=["target_type", "target_id", "purpose"])]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.target_type}#{self.target_id} {self.stage}"

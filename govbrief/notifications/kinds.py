@@ -53,5 +53,7 @@ for _verb, _label in (
     ("mentioned", _("I was mentioned in a comment")),
     ("message", _("A message about a report")),
     ("registration", _("Informant registrations")),
+    ("due_today", _("An item is due today")),
 ):
     declare(_verb, _label)
+declare("deadline_passed", _("A deadline passed"), urgent=True)

@@ -52,8 +52,9 @@ class PreferenceChoiceSerializer(StrictSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Every app declares its kinds when it loads; the schema and the checks read them all.
-        self.fields["verb"].choices = [(kind.verb, kind.label) for kind in notice_kinds()]
+        # Every app declares its kinds when it loads; the schema and the checks read them all. Urgent
+        # kinds are not a choice: they reach every channel.
+        self.fields["verb"].choices = [(kind.verb, kind.label) for kind in notice_kinds() if not kind.urgent]
 
 
 class PreferencesUpdateSerializer(StrictSerializer):

@@ -4,6 +4,9 @@ through govbrief.events and reads what it needs by id."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govbrief.events import DomainEvent, subscribe
@@ -226,3 +229,26 @@ def registration_rejected(event: DomainEvent) -> None:
     notify(recipients=[reg.filed_by], verb="registration",
            message=_("The registration of %(name)s was rejected: %(why)s") % {"name": reg.informant_name, "why": event.note},
            url=_registration_url(reg))
+
+
+# ---------------------------------------------------------------- deadlines (reports.reminders)
+
+def _working_on(sub: Submission) -> list[User]:
+    return [sub.assignee] if sub.assignee_id else _screeners(sub.to_unit)
+
+
+@subscribe("report.due_today")
+def due_today(event: DomainEvent) -> None:
+    sub = _submission(event)
+    _tell(event, _working_on(sub), "due_today", _("“%(title)s” is due today.") % {"title": sub.version.title},
+          sub.get_absolute_url())
+
+
+@subscribe("report.overdue")
+def overdue(event: DomainEvent) -> None:
+    sub = _submission(event)
+    day = timezone.localtime(datetime.fromisoformat(event.data["deadline"])).strftime("%m-%d")
+    chiefs = users_with_role(unit=sub.to_unit, roles=[Role.CHIEF_EDITOR])
+    _tell(event, [*_working_on(sub), *chiefs], "deadline_passed",
+          _("“%(title)s” is overdue: it was due on %(day)s.") % {"title": sub.version.title, "day": day},
+          sub.get_absolute_url())

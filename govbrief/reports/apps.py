@@ -7,7 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from . import events, filters, rows, visibility  # noqa: F401 - event kinds, cache subscribers, row keys, visibility rules
+        from . import events, filters, reminders, rows, visibility  # noqa: F401 - event kinds, subscribers, row keys, rules
         from .navigation import register
 
         register()

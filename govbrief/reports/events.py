@@ -57,6 +57,13 @@ for _action, (_required, _optional) in REPORT_EVENT_DATA.items():
     events.declare(f"report.{_action}", EventAction(_action).label, required=_required, optional=_optional,
                    timeline=_timeline, private=PRIVATE_DATA.get(_action, ()))
 
+# The screening deadline (reports.reminders): the morning of the due day, and the next morning if the
+# item is still open. Recorded by the system (no actor), so audit-only: a timeline line names a person.
+DEADLINE_KINDS = {
+    "due_today": events.declare("report.due_today", pgettext_lazy("event", "Due today"), required=("deadline",)),
+    "overdue": events.declare("report.overdue", pgettext_lazy("event", "Overdue"), required=("deadline",)),
+}
+
 # A comment is its own history line (the Comment row); its event is for the audit log and subscribers.
 COMMENT_KINDS = {
     CommentAudience.INTERNAL: events.declare("comment.internal", pgettext_lazy("event", "Internal note"),

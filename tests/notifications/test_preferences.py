@@ -4,12 +4,14 @@ kinds cannot be switched off. On a page under the notifications, and in the API.
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from govbrief.notifications import kinds
 from govbrief.notifications.channels import chosen_channels
 from govbrief.notifications.models import NoticePreference
+from govbrief.notifications.services import preferences_save
 
 
 @pytest.fixture
@@ -47,8 +49,10 @@ def test_an_urgent_kind_is_shown_fixed_and_cannot_be_switched_off(client, world,
     assert chosen_channels(user_ids=[world.city_editor.pk], verb=urgent) == {world.city_editor.pk: {"email", "sms"}}
     response = _api(world.city_editor).put("/api/notifications/preferences/", {
         "preferences": [{"verb": urgent, "email": False, "sms": True}]}, format="json")
-    assert response.status_code == 400
-    assert response.json()["errors"][0]["field"] == "preferences[0]"
+    assert response.status_code == 400  # not a kind one chooses for
+    assert response.json()["errors"][0]["field"] == "preferences[0].verb"
+    with pytest.raises(ValidationError):  # nor through the service
+        preferences_save(user=world.city_editor, choices=[{"verb": urgent, "email": False, "sms": False}])
 
 
 def test_the_api_reads_and_changes_the_person_s_own_choices(world):

@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         if options["once"]:
-            ran = run_due_tasks()
+            ran = run_due_tasks(worker_id=options["worker_id"] or "once")
             self.stdout.write(f"运行了 {ran} 个到期任务。")
             return
         worker_options = {"queue_name": "*", "interval": options["interval"], "startup_delay": False,
