@@ -188,7 +188,10 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("GOVBRIEF_REQUEST_MAX_TEXT_KB", "2560")) * 1024
 GOVBRIEF_REQUEST_MAX_BYTES = int(os.environ.get("GOVBRIEF_REQUEST_MAX_MB", "100")) * 1024 * 1024
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Without a mail server (the demo, a laptop) e-mail is written to files in the data folder's outbox,
+# where it can be read, instead of flooding the console.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "outbox"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

@@ -102,7 +102,8 @@ class Command(BaseCommand):
         from govbrief.core.background import worker
 
         threading.Thread(target=worker(worker_id="demo").run, name="govbrief-worker", daemon=True).start()
-        self.stdout.write("后台任务：已在本进程中启动 1 个工作线程（生产环境请另行运行 govbrief worker）。")
+        self.stdout.write("后台任务：已在本进程中启动 1 个工作线程（生产环境请另行运行 govbrief worker）；"
+                          f"通知邮件写入 {settings.EMAIL_FILE_PATH}。")
 
     def refuse_a_database_from_before_the_migration_reset(self) -> None:
         """The reports migrations were reset to one clean initial migration before the first release;
