@@ -12,6 +12,7 @@ ADMIN_ROLE_MODELS: dict[str, tuple[tuple[str, str], ...]] = {
     Role.SYSTEM_ADMIN: (
         ("orgs", "unit"), ("orgs", "user"), ("orgs", "roleassignment"), ("orgs", "informantregistration"),
         ("orgs", "directpointstatuschange"), ("core", "calendarday"),
+        ("core", "backgroundtask"),  # the background work: failed tasks and running them again (issue 15)
     ),
     Role.SECURITY_ADMIN: (("orgs", "user"),),
     Role.AUDIT_ADMIN: (("audit", "auditentry"),),

@@ -120,3 +120,15 @@ def test_the_worker_command_runs_what_is_due(db):
     out = StringIO()
     call_command("worker", "--once", stdout=out)
     assert CALLS == ["command"] and "1" in out.getvalue()
+
+
+def test_the_system_admin_sees_the_background_work_and_the_audit_admin_does_not(client, world):
+    from govbrief.orgs import services as org_services
+    from govbrief.orgs.choices import Role
+
+    changelist = reverse("admin:core_backgroundtask_changelist")
+    for username, role, status in (("xitong", Role.SYSTEM_ADMIN, 200), ("shenji", Role.AUDIT_ADMIN, 403)):
+        person, _ = org_services.account_create(unit=world.city, username=username, name=username, roles=[role],
+                                                password="Admin#2026x")
+        client.force_login(person)
+        assert client.get(changelist).status_code == status, role
