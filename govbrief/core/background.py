@@ -62,7 +62,6 @@ def retrying(attempts: int = ATTEMPTS) -> Callable[[Callable], Callable]:
                                  attempt, attempts)
                 raise
 
-        run.attempts = attempts
         return run
 
     return decorate
@@ -73,14 +72,14 @@ def attempt_of(kwargs: dict) -> int:
     return int(kwargs.get(ATTEMPT_KWARG, 1))
 
 
-def worker(*, worker_id: str = "", interval: float = 1.0, batch: bool = False, max_tasks: int | None = None):
+def worker(*, worker_id: str = "", interval: float = 1.0, batch: bool = False):
     """A worker of every queue, as `govbrief worker` runs it (``run()`` until ``running`` is set to
     False; ``batch`` stops when nothing is due). django-tasks-db's own Worker, used here so the demo
     can run one in a thread beside its web server."""
     from django_tasks_db.management.commands.db_worker import Worker
 
     return Worker(queue_names=["*"], excluded_queue_names=[], interval=interval, batch=batch, backend_name="default",
-                  startup_delay=False, max_tasks=max_tasks, worker_id=worker_id or "govbrief")
+                  startup_delay=False, max_tasks=None, worker_id=worker_id or "govbrief")
 
 
 def run_due_tasks(*, worker_id: str = "once") -> int:

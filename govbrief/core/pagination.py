@@ -5,26 +5,11 @@ from __future__ import annotations
 
 from functools import partial
 
-from django.core.paginator import Paginator
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
-from .registry import cached_count
-from .web import MAX_ID, id_from_text
-
-
-class CachedCountPaginator(Paginator):
-    """An exact count, kept under ``count_key`` when the view gives one (core.registry.cached_count)."""
-
-    def __init__(self, *args, count_key: str | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.count_key = count_key
-
-    @cached_property
-    def count(self) -> int:
-        return cached_count(self.count_key, lambda: Paginator.count.func(self))
+from .web import MAX_ID, CachedCountPaginator, id_from_text
 
 
 class Pagination(PageNumberPagination):

@@ -107,18 +107,25 @@ def unit_cache_key(request, name: str, *parts) -> str:
             f"{generations.get(unit_key, 0)}:{generations.get(person_key, 0)}{suffix}")
 
 
-def cached_count(key: str | None, count: Callable[[], int]) -> int:
-    """``count()`` kept under ``key`` (unit_cache_key) as long as the navigation's figures: a list's
-    count is its page's slowest part for a province's inbox (issue 14). ``None`` counts every time."""
+def cached_figures(key: str | None, compute: Callable[[], object]):
+    """``compute()`` kept under ``key`` (unit_cache_key) for NAV_CACHE_SECONDS: the navigation's
+    figures, and a list's count, which is its page's slowest part for a province's inbox (issue 14).
+    ``None`` computes every time."""
     from django.core.cache import cache
 
     if key is None:
-        return count()
+        return compute()
     value = cache.get(key)
     if value is None:
-        value = count()
+        value = compute()
         cache.set(key, value, NAV_CACHE_SECONDS)
     return value
+
+
+def list_query(params) -> tuple:
+    """A list's query (request.GET or an API's query_params) without its page number, in a fixed
+    order: what a list's count or filter form depends on, for their cache keys."""
+    return tuple(sorted((name, tuple(values)) for name, values in params.lists() if name != "page"))
 
 
 def nav_counts(request) -> dict[str, dict[str, int]]:
@@ -126,9 +133,6 @@ def nav_counts(request) -> dict[str, dict[str, int]]:
     kept per person for a few seconds (issue 14: counting cost every page about 4 ms of building and
     compiling queries) and made once per request: the sidebar and the desk's cards read the same
     figures."""
-    from django.core.cache import cache
-    from django.utils import timezone
-
     from .counts import count_all
 
     def count() -> dict[str, dict[str, int]]:
@@ -141,15 +145,7 @@ def nav_counts(request) -> dict[str, dict[str, int]]:
             out[section][figure] = value
         return out
 
-    def compute() -> dict[str, dict[str, int]]:
-        key = unit_cache_key(request, "nav")
-        figures = cache.get(key)
-        if figures is None:
-            figures = count()
-            cache.set(key, figures, NAV_CACHE_SECONDS)
-        return figures
-
-    return per_request(request, "core.nav_counts", compute)
+    return per_request(request, "core.nav_counts", lambda: cached_figures(unit_cache_key(request, "nav"), count))
 
 
 def per_request(request, key: str, compute: Callable[[], object]):

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-from .registry import cached_count
+from .registry import cached_figures
 
 
 def error_messages(exc: Exception) -> list[str]:
@@ -43,7 +43,23 @@ def run_service(request, fn, /, *, success: str | None = None, form=None, **kwar
     return result if result is not None else True
 
 
-class BoundedPaginator(Paginator):
+class CachedCountPaginator(Paginator):
+    """A paginator whose count is kept under ``count_key`` when the view gives one
+    (core.registry.unit_cache_key: for a list whose every change is a domain event of the unit)."""
+
+    def __init__(self, *args, count_key: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        return cached_figures(self.count_key, self.count_rows)
+
+    def count_rows(self) -> int:
+        return Paginator.count.func(self)
+
+
+class BoundedPaginator(CachedCountPaginator):
     """A paginator that counts at most ``COUNT_LIMIT`` rows and then says "more than 2000": an exact
     count of an office's ten years would cost more the longer the office has worked, on every page
     view (issue 14: counting to 10,000 was what still made a provincial inbox slower than a county's),
@@ -52,18 +68,12 @@ class BoundedPaginator(Paginator):
 
     COUNT_LIMIT = 2_000
 
-    def __init__(self, *args, count_key: str | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.count_key = count_key  # core.registry.unit_cache_key, for a list whose changes are all events
-
-    @cached_property
-    def count(self) -> int:
+    def count_rows(self) -> int:
         if not hasattr(self.object_list, "query"):
-            return super().count
+            return super().count_rows()
         # COUNT over a LIMITed subquery of bare ids: the database stops after COUNT_LIMIT + 1 rows and
         # evaluates none of the list's annotations (a sliced count keeps whatever it selects).
-        return cached_count(self.count_key,
-                            lambda: self.object_list.order_by().values("pk")[: self.COUNT_LIMIT + 1].count())
+        return self.object_list.order_by().values("pk")[: self.COUNT_LIMIT + 1].count()
 
     @property
     def count_is_exact(self) -> bool:

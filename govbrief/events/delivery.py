@@ -19,6 +19,9 @@ from govbrief.core.background import retrying
 from .registry import DomainEvent, subscriber_name, subscriber_named, subscribers_of
 
 
+logger = logging.getLogger(__name__)
+
+
 @task()
 @retrying()
 def deliver(subscriber: str, event: dict) -> None:
@@ -26,9 +29,6 @@ def deliver(subscriber: str, event: dict) -> None:
     # notifications, the e-mail tasks they queue).
     with transaction.atomic():
         subscriber_named(subscriber)(DomainEvent.from_json(event))
-
-
-logger = logging.getLogger(__name__)
 
 _inline: ContextVar[bool] = ContextVar("govbrief_events_inline", default=False)
 
@@ -49,16 +49,18 @@ def enqueue_subscribers(event: DomainEvent) -> None:
     """Queue one task per background subscriber of the event, in the caller's transaction."""
     subscribers = subscribers_of(event.kind, in_process=False)
     if _inline.get():
-        transaction.on_commit(partial(_run_inline, subscribers, event))
+        transaction.on_commit(partial(call_each, subscribers, event))
         return
     payload = event.to_json()
     for fn in subscribers:
         deliver.enqueue(subscriber_name(fn), payload)
 
 
-def _run_inline(subscribers, event: DomainEvent) -> None:
+def call_each(subscribers, event: DomainEvent) -> None:
+    """Call each subscriber with the committed event, here and now. One failing subscriber must not
+    keep the others from running (as queued tasks each run on their own): the change is committed."""
     for fn in subscribers:
         try:
             fn(event)
-        except Exception:  # noqa: BLE001 - logged; the others still run, as queued tasks would
+        except Exception:  # noqa: BLE001 - logged, the others still run
             logger.exception("Subscriber %s failed on event %s", subscriber_name(fn), event.kind)

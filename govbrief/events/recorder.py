@@ -3,7 +3,6 @@ caller's transaction; in-process subscribers on commit."""
 
 from __future__ import annotations
 
-import logging
 from functools import partial
 
 from django.db import models, transaction
@@ -12,10 +11,8 @@ from django.utils import timezone
 from govbrief.audit.services import audit_record
 from govbrief.core.registry import concerned_units, forget_navigation
 
-from .delivery import enqueue_subscribers
+from .delivery import call_each, enqueue_subscribers
 from .registry import DomainEvent, get_kind, subscribers_of
-
-logger = logging.getLogger(__name__)
 
 _SCALARS = (str, int, float, bool, type(None))
 
@@ -76,15 +73,5 @@ def record(kind: str, *, actor, target: models.Model, data: dict | None = None, 
         forget_navigation(unit_ids=units)
         transaction.on_commit(partial(forget_navigation, unit_ids=units))
         enqueue_subscribers(event)
-        transaction.on_commit(partial(_dispatch, event))
+        transaction.on_commit(lambda: call_each(subscribers_of(kind, in_process=True), event))
     return event
-
-
-def _dispatch(event: DomainEvent) -> None:
-    """Hand the committed event to each in-process subscriber. One failing subscriber must not keep
-    the others from running: the change itself is already committed."""
-    for fn in subscribers_of(event.kind, in_process=True):
-        try:
-            fn(event)
-        except Exception:  # noqa: BLE001 - logged, the others still run
-            logger.exception("Subscriber %s failed on event %s", getattr(fn, "__qualname__", fn), event.kind)

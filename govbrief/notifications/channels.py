@@ -1,7 +1,8 @@
 """The channels besides the in-app list (issue 15): e-mail through Django's mail framework (SMTP
 settings from the environment) and SMS through notifications.sms, each message a background task of
-its own, retried when the mail server or the gateway fails (core.background). A notice goes where its recipient chose for its kind
-(NoticePreference); an urgent kind goes everywhere the person can be reached."""
+its own, retried when the mail server or the gateway fails (core.background). A notice goes where
+its recipient chose for its kind (NoticePreference); an urgent kind goes everywhere the person can
+be reached."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from django_tasks import task
 from govbrief.core.background import retrying
 
 from .kinds import notice_kind
-from .sms import fit, sms_backend
 from .models import NoticePreference, Notification
+from .sms import fit, sms_backend
 
 EMAIL, SMS = "email", "sms"
 
@@ -51,15 +52,27 @@ def absolute(url: str) -> str:
     return f"{settings.GOVBRIEF_SITE_URL}{url}" if url.startswith("/") else url
 
 
+def _deliverable(notification_id: int, address: str) -> Notification | None:
+    """The notice, if its recipient is active and has this address (``email``, ``mobile``)."""
+    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if notification is None or not getattr(notification.recipient, address) or not notification.recipient.is_active:
+        return None
+    return notification
+
+
+def _headline(message: str) -> str:
+    """The subject of an e-mail, the text of an SMS: 【政务信息】 and the notice."""
+    return _("[Government information] %(message)s") % {"message": message}
+
+
 @task()
 @retrying()
 def send_email(notification_id: int) -> bool:
     """One notice by e-mail, in Chinese, with its link. A person without an address is skipped."""
-    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
-    if notification is None or not notification.recipient.email or not notification.recipient.is_active:
+    if (notification := _deliverable(notification_id, "email")) is None:
         return False
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("[Government information] %(message)s") % {"message": notification.message[:60]}
+        subject = _headline(notification.message[:60])
         lines = [notification.message, ""]
         if notification.url:
             lines += [_("Open: %(link)s") % {"link": absolute(notification.url)}, ""]
@@ -74,10 +87,9 @@ def send_email(notification_id: int) -> bool:
 def send_sms(notification_id: int) -> bool:
     """One notice by SMS (notifications.sms), within one message. A person without a mobile number
     is skipped."""
-    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
-    if notification is None or not notification.recipient.mobile or not notification.recipient.is_active:
+    if (notification := _deliverable(notification_id, "mobile")) is None:
         return False
     with translation.override(settings.LANGUAGE_CODE):
-        text = _("[Government information] %(message)s") % {"message": notification.message}
+        text = _headline(notification.message)
     sms_backend().send(notification.recipient.mobile, fit(text))
     return True

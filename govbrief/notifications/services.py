@@ -24,7 +24,7 @@ def notify(*, recipients: Iterable, verb: str, message: str, url: str = "", excl
     created = Notification.objects.bulk_create(
         [Notification(recipient_id=pk, verb=verb, message=str(message)[:300], url=url) for pk in sorted(ids)]
     )
-    fan_out(created)  # e-mail (and later SMS) where each person chose it, as tasks of their own
+    fan_out(created)  # e-mail and SMS where each person chose them, as tasks of their own
     forget_navigation(user_ids=ids)  # their unread count
     return created
 

@@ -57,7 +57,6 @@ def attach_units(rows: Sequence[Model], *relations: str) -> None:
                 field.set_cached_value(row, units[unit_id])
 
 
-
 def report_targets_for(*, unit: Unit) -> list[Unit]:
     """The offices a unit may report to (SPEC §2): its parent office; a direct reporting point
     also the provincial office, skipping levels; plus any targets an admin configured."""

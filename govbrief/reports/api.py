@@ -23,7 +23,7 @@ from rest_framework.settings import api_settings
 from govbrief.core.api import ID_PATTERN
 from govbrief.core.filters import StrictFilterBackend
 from govbrief.core.parsers import BoundedJSONParser
-from govbrief.core.registry import unit_cache_key
+from govbrief.core.registry import list_query, unit_cache_key
 from govbrief.core.serializers import ErrorSerializer, error_responses as _responses
 from govbrief.orgs.choices import SCREENING_ROLES
 
@@ -341,8 +341,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         qs = self.filter_queryset(selectors.inbox_for(user=request.user).prefetch_related(selectors.INBOX_ADOPTIONS))
         # The inbox changes only through domain events concerning the office: its count is kept as
         # the page's is (reports.views.inbox).
-        self.paginator.count_key = unit_cache_key(
-            request, "api-inbox-count", sorted((k, tuple(v)) for k, v in request.query_params.lists() if k != "page"))
+        self.paginator.count_key = unit_cache_key(request, "api-inbox-count", list_query(request.query_params))
         page = selectors.inbox_rows(self.paginate_queryset(qs))
         serializer = InboxItemSerializer(page, many=True, context=self.get_serializer_context())
         return self.get_paginated_response(serializer.data)

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from govbrief.core.filters import IdFilter
+from govbrief.core.registry import list_query
 from govbrief.core.widgets import PlainSelect
 from govbrief.events import subscribe
 from govbrief.orgs.models import Unit
@@ -105,8 +106,7 @@ class InboxFilterSet(django_filters.FilterSet):
         """Everything the filter form shows, as the key of its rendering (inbox.html keeps it: the
         eight widgets cost 2 ms a page, issue 14): the query it was given, which holds its values and
         its errors, and the unit filter's choices. The page adds the language."""
-        data = self.data
-        given = sorted((name, tuple(values)) for name, values in data.lists() if name != "page") if data else ()
+        given = list_query(self.data) if self.data else ()
         choices = _sending_units(self.request)  # cached per office (above); a new sender changes the key
         return hashlib.blake2b(repr((given, choices)).encode(), digest_size=16).hexdigest()
 

@@ -140,7 +140,6 @@ def queue_counts(*, user) -> dict[str, int]:
 
 # An inbox row reads only the columns a list shows, the page's and the API's (issue 14: every row
 # carried the text's body, and parsing and building wide rows was a third of the list's cost).
-_UNIT_COLUMNS = ("id", "name", "short_name", "kind", "level", "is_direct_point", "sort_order")
 _INBOX_COLUMNS = (
     "id", "report_id", "version_id", "from_unit_id", "to_unit_id", "parent_id", "state", "submitted_at",
     "decided_at", "return_reason", "assignee_id", "first_opened_at", "urgency_rank",
@@ -149,9 +148,9 @@ _INBOX_COLUMNS = (
     "version__kind", "version__urgency", "version__distribution",
 )
 # The assignee comes in a second, trivial query rather than as a sixth join: PostgreSQL's planner
-# took 11 ms to order seven relations against under 1 ms to run the query (issue 14). The receiving
-# office is the user's own and a row never shows it (the API adds it the same way).
-_ASSIGNEES = Prefetch("assignee", queryset=User.objects.only("id", "username", "name", "unit_id"))
+# took 11 ms to order seven relations against under 1 ms to run the query (issue 14). The units a
+# row names come from orgs' map of units (inbox_rows).
+_ASSIGNEES = Prefetch("assignee", queryset=User.objects.only(*PERSON_COLUMNS))
 # The API's rows show each adoption and who adopted it: one query for both.
 INBOX_ADOPTIONS = Prefetch("adoption", queryset=Adoption.objects.select_related("adopted_by").only(
     *every(Adoption), *under("adopted_by__", PERSON_COLUMNS)))

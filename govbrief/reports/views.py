@@ -12,7 +12,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govbrief.core.registry import unit_cache_key
+from govbrief.core.registry import list_query, unit_cache_key
 from govbrief.core.web import paginate, parse_ids, role_required, run_service
 from govbrief.locks.exceptions import LockHeld
 from govbrief.orgs.choices import DRAFTING_ROLES, SCREENING_ROLES
@@ -285,7 +285,7 @@ def inbox(request):
 
 
 def _inbox_count_key(request, params) -> str:
-    return unit_cache_key(request, "inbox-count", sorted((k, tuple(v)) for k, v in params.lists() if k != "page"))
+    return unit_cache_key(request, "inbox-count", list_query(params))
 
 
 def _office_editors(user):

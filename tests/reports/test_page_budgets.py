@@ -327,7 +327,7 @@ def test_a_figure_past_the_cap_reads_999_plus_and_costs_no_more(client, world, m
 
 
 def test_a_kept_inbox_count_follows_every_event_of_the_office(client, world):
-    """The inbox's count is kept between views (core.registry.cached_count) and is new after any
+    """The inbox's count is kept between views (core.registry.cached_figures) and is new after any
     event concerning the office: a submission arriving, one screened, an editor's first opening."""
     _, (first,) = submitted_report(world.county_informant, world.county_signer, [world.city])
     client.force_login(world.city_editor)
