@@ -39,6 +39,8 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("GOVBRIEF_DEBUG", False)
 ALLOWED_HOSTS = os.environ.get("GOVBRIEF_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+# Proxies whose X-Forwarded-For/-Proto the ASGI server trusts (`govbrief serve`, uvicorn).
+GOVBRIEF_FORWARDED_ALLOW_IPS = os.environ.get("GOVBRIEF_FORWARDED_ALLOW_IPS", "127.0.0.1")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("GOVBRIEF_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -87,6 +89,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "govbrief.urls"
 CSRF_FAILURE_VIEW = "govbrief.core.views.csrf_failure"
 WSGI_APPLICATION = "govbrief.wsgi.application"
+ASGI_APPLICATION = "govbrief.asgi.application"
 
 TEMPLATES = [
     {
@@ -134,6 +137,9 @@ if redis_url := os.environ.get("REDIS_URL"):
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Live push (core.live): through Redis pub/sub when it is configured, so several app servers and the
+# background workers reach every open page; in-process otherwise (the embedded demo, one process).
+GOVBRIEF_LIVE_REDIS_URL = os.environ.get("GOVBRIEF_LIVE_REDIS_URL", redis_url or "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.User"

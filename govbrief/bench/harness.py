@@ -383,12 +383,12 @@ class Server:
             return ""
 
 
-def _wait_until_ready(server: Server, *, timeout: float, probe_path: str) -> None:
+def _wait_until_ready(server: Server, *, timeout: float, probe_path: str, name: str = "gunicorn") -> None:
     deadline = time.monotonic() + timeout
     last = "no answer"
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise CommandError(f"gunicorn 启动失败（退出码 {server.process.returncode}）：\n{server.log_tail()}")
+            raise CommandError(f"{name} 启动失败（退出码 {server.process.returncode}）：\n{server.log_tail()}")
         try:
             answer = request(server.port, probe_path, timeout=5)
             if answer.status == 200:
@@ -397,7 +397,7 @@ def _wait_until_ready(server: Server, *, timeout: float, probe_path: str) -> Non
         except OSError as error:
             last = type(error).__name__
         time.sleep(0.2)
-    raise CommandError(f"gunicorn 在 {timeout:.0f} 秒内没有应答 {probe_path}（{last}）：\n{server.log_tail()}")
+    raise CommandError(f"{name} 在 {timeout:.0f} 秒内没有应答 {probe_path}（{last}）：\n{server.log_tail()}")
 
 
 def _stop(server: Server) -> None:
@@ -465,3 +465,59 @@ def gunicorn(*, port: int, workers: int, probe_path: str = "/accounts/login/",
                 server.log_path.unlink(missing_ok=True)
             else:
                 sys.stderr.write(f"gunicorn 已停止，其日志保留在 {server.log_path}\n")
+
+
+@dataclass
+class Deployment:
+    """The ASGI server and the background workers, as the README deploys them."""
+
+    web: Server
+    workers: list[subprocess.Popen]
+
+    @property
+    def port(self) -> int:
+        return self.web.port
+
+
+@contextmanager
+def asgi_deployment(*, port: int, web_processes: int, task_workers: int, in_process_worker: bool = False,
+                    probe_path: str = "/accounts/login/", timeout: float = SERVER_START_TIMEOUT) -> Iterator[Deployment]:
+    """Run ``govbrief serve`` (uvicorn, ``web_processes`` processes; ``--with-worker`` for the
+    demo's single process) and ``task_workers`` ``govbrief worker`` processes until the block ends,
+    however it ends."""
+    require_free_port(port)
+    env = server_environment()
+    logs = []
+
+    def spawn(args: list[str], name: str) -> tuple[subprocess.Popen, Path]:
+        log = tempfile.NamedTemporaryFile(prefix=f"govbrief-bench-{name}-", suffix=".log", delete=False)
+        logs.append(log)
+        process = subprocess.Popen([sys.executable, "-m", "govbrief", *args], env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        return process, Path(log.name)
+
+    serve = ["serve", "--host", HOST, "--port", str(port), "--workers", str(web_processes)]
+    if in_process_worker:
+        serve.append("--with-worker")
+    with _terminate_raises():
+        workers = [spawn(["worker", "--worker-id", f"bench-{i + 1}"], f"worker{i + 1}") for i in range(task_workers)]
+        process, log_path = spawn(serve, "serve")
+        web = Server(port=port, workers=web_processes, process=process, log_path=log_path)
+        others = [Server(port=0, workers=1, process=p, log_path=path) for p, path in workers]
+        finished = False
+        try:
+            _wait_until_ready(web, timeout=timeout, probe_path=probe_path, name="govbrief serve")
+            for worker in others:
+                if worker.process.poll() is not None:
+                    raise CommandError(f"govbrief worker 启动失败：\n{worker.log_tail()}")
+            yield Deployment(web=web, workers=[w.process for w in others])
+            finished = True
+        finally:
+            for server in [web, *others]:
+                _stop(server)
+            for log in logs:
+                log.close()
+                if finished:
+                    Path(log.name).unlink(missing_ok=True)
+                else:
+                    sys.stderr.write(f"日志保留在 {log.name}\n")

@@ -14,7 +14,8 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,8 @@ from govbrief.reports.models import Submission
 
 from .harness import (
     Console,
+    Server,
+    asgi_deployment,
     LoadResult,
     Session,
     default_workers,
@@ -60,8 +63,9 @@ RPS_RATIO_TARGET = 0.10
 # The JSON line: the issue's keys first, in its order, then this benchmark's additions.
 REQUIRED_KEYS = ("reports", "office_submissions", "inbox_p50_ms", "pages_p50_ms_max", "pages_p95_ms_20",
                  "rps_ratio_min", "queries_max", "errors")
-EXTRA_KEYS = ("small_office_submissions", "inbox_small_p50_ms", "inbox_growth", "floor_rps", "workers", "clients",
-              "seconds", "load_before", "cpus")
+EXTRA_KEYS = ("small_office_submissions", "inbox_small_p50_ms", "inbox_growth", "floor_rps", "server", "workers",
+              "clients", "seconds", "load_before", "cpus")
+SERVERS = ("uvicorn", "gunicorn")
 
 LOGIN_PATH = "/accounts/login/"
 
@@ -89,8 +93,11 @@ def add_arguments(parser: CommandParser) -> None:
                         help=f"每个测量阶段的秒数（每个页面先 1 个客户端、再 C 个客户端）。默认 {DEFAULT_SECONDS:g}。")
     parser.add_argument("--clients", type=int, default=DEFAULT_CLIENTS,
                         help=f"并发客户端数 C，每个客户端有自己的登录会话。默认 {DEFAULT_CLIENTS}。")
+    parser.add_argument("--server", choices=SERVERS, default="uvicorn",
+                        help="uvicorn：README 部署所用的 ASGI 服务（govbrief serve，支持实时推送）；"
+                             "gunicorn：WSGI 同步工作进程，作对照。默认 uvicorn。")
     parser.add_argument("--workers", type=int, default=None,
-                        help=f"gunicorn 同步工作进程数。默认 CPU 数的 2 倍（本机 {default_workers()}）。")
+                        help=f"服务进程数。默认 CPU 数的 2 倍（本机 {default_workers()}）。")
     parser.add_argument("--port", type=int, default=0, help="gunicorn 在 127.0.0.1 上监听的端口。默认自动选择空闲端口。")
 
 
@@ -239,7 +246,7 @@ def _round(value: float | None, digits: int = 1) -> float | None:
 
 def summarize(*, reports: int, big: OfficeLoad, small: OfficeLoad | None, results: Sequence[PageResult],
               floor: PageResult, small_inbox: LoadResult | None, workers: int, clients: int,
-              seconds: float, load_before: float | None = None) -> dict[str, Any]:
+              seconds: float, load_before: float | None = None, server: str = "uvicorn") -> dict[str, Any]:
     """The JSON line's figures: REQUIRED_KEYS, then EXTRA_KEYS. "Pages" are the editor's pages, never
     the floor; ``errors`` counts every measured request of the run, the floor's included."""
     inbox = next(result for result in results if result.page.key == "inbox")
@@ -267,6 +274,7 @@ def summarize(*, reports: int, big: OfficeLoad, small: OfficeLoad | None, result
         "inbox_small_p50_ms": _round(small_p50),
         "inbox_growth": _round(growth, 2),
         "floor_rps": _round(floor_rps),
+        "server": server,
         "workers": workers,
         "clients": clients,
         "seconds": seconds,
@@ -311,7 +319,7 @@ def verdicts(figures: dict[str, Any]) -> list[Verdict]:
 def print_report(console: Console, *, figures: dict[str, Any], results: Sequence[PageResult], floor: PageResult,
                  small_inbox: LoadResult | None, big: OfficeLoad, small: OfficeLoad | None, clients: int) -> None:
     console.say("")
-    console.say(f"报告 {figures['reports']} 条；gunicorn 同步工作进程 {figures['workers']} 个；"
+    console.say(f"报告 {figures['reports']} 条；{figures['server']} 服务进程 {figures['workers']} 个；"
                 f"每阶段 {figures['seconds']:g} 秒；并发客户端 {clients} 个（各自登录）。")
     console.say(f"最忙的单位：{big.name}（{big.code}），{big.submissions} 条报送，编辑 {big.editor_username}")
     if small is not None:
@@ -349,6 +357,18 @@ def print_report(console: Console, *, figures: dict[str, Any], results: Sequence
 # ---------------------------------------------------------------- the run
 
 
+@contextmanager
+def serving(kind: str, *, port: int, workers: int) -> Iterator[Server]:
+    """The production server: uvicorn as `govbrief serve` runs it (README, Deploying), or gunicorn's
+    sync workers for comparison."""
+    if kind == "gunicorn":
+        with gunicorn(port=port, workers=workers) as server:
+            yield server
+        return
+    with asgi_deployment(port=port, web_processes=workers, task_workers=0) as deployment:
+        yield deployment.web
+
+
 def run(*, options: dict[str, Any], console: Console) -> dict[str, Any]:
     seconds, clients = options["seconds"], options["clients"]
     workers = options["workers"] or default_workers()
@@ -374,8 +394,8 @@ def run(*, options: dict[str, Any], console: Console) -> dict[str, Any]:
     # The machine's other work slows every figure; its 1-minute load average before the server starts
     # is printed with the results (it includes this process's own preparation in that minute).
     load_before = os.getloadavg()[0]
-    console.say(f"启动 gunicorn（{workers} 个同步工作进程，127.0.0.1:{port}）…")
-    with gunicorn(port=port, workers=workers) as server:
+    console.say(f"启动 {options['server']}（{workers} 个服务进程，127.0.0.1:{port}）…")
+    with serving(options["server"], port=port, workers=workers) as server:
         console.say(f"以 {big.editor_username} 登录 {clients} 次（每个并发客户端一个会话）"
                     + (f"，以 {small.editor_username} 登录 1 次" if small else "") + " …")
         sessions = [login(port, username=big.editor_username, password=data.password) for _ in range(clients)]
@@ -416,7 +436,7 @@ def run(*, options: dict[str, Any], console: Console) -> dict[str, Any]:
 
     figures = summarize(reports=data.reports, big=big, small=small, results=results, floor=floor_result,
                         small_inbox=small_inbox, workers=workers, clients=clients, seconds=seconds,
-                        load_before=load_before)
+                        load_before=load_before, server=options["server"])
     print_report(console, figures=figures, results=results, floor=floor_result, small_inbox=small_inbox,
                  big=big, small=small, clients=clients)
     return figures

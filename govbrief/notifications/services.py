@@ -7,11 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govbrief.core.live import Push, publish_on_commit
 from govbrief.core.registry import forget_navigation
 
 from .channels import fan_out
 from .kinds import notice_kind, notice_kinds
 from .models import NoticePreference, Notification
+from .stream import publish_notices
 
 
 def notify(*, recipients: Iterable, verb: str, message: str, url: str = "", exclude_id: int | None = None) -> list[Notification]:
@@ -26,6 +28,7 @@ def notify(*, recipients: Iterable, verb: str, message: str, url: str = "", excl
     )
     fan_out(created)  # e-mail and SMS where each person chose them, as tasks of their own
     forget_navigation(user_ids=ids)  # their unread count
+    publish_notices(created)  # their open pages, once this commits (notifications.stream)
     return created
 
 
@@ -35,6 +38,8 @@ def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
         qs = qs.filter(pk__in=list(ids))
     marked = qs.update(read_at=timezone.now())
     forget_navigation(user_ids=[user.pk])
+    if marked:  # the person's other open pages refresh their badge
+        publish_on_commit([user.pk], Push("read"))
     return marked
 
 

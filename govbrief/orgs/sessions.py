@@ -67,6 +67,9 @@ class IdleTimeoutMiddleware:
         session = getattr(request, "session", None)
         user = getattr(request, "user", None)
         # Only a logged-in session: an API client authenticated by its token has none to keep alive.
+        # A page's own background requests (its live stream, notifications.stream) are not activity.
+        if getattr(request, "_govbrief_passive", False):
+            return response
         if session is None or user is None or not user.is_authenticated or HASH_SESSION_KEY not in session:
             return response
         now = int(time.time())

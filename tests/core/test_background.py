@@ -132,3 +132,75 @@ def test_the_system_admin_sees_the_background_work_and_the_audit_admin_does_not(
                                                 password="Admin#2026x")
         client.force_login(person)
         assert client.get(changelist).status_code == status, role
+
+
+# ---------------------------------------------------------------- waking idle workers
+
+@pytest.fixture
+def wakeups(transactional_db):
+    """An idle worker's wait (core.background.Wakeups), listening before the test queues anything;
+    the database writes of a transactional test commit, as a service's do."""
+    from govbrief.core import background
+
+    background._local_wake.clear()
+    with background.Wakeups() as waiting:
+        waiting._listen()  # PostgreSQL: LISTEN now, so a NOTIFY of the test reaches it
+        yield waiting
+
+
+@task()
+def nothing() -> None:
+    """A task that does nothing, to be queued."""
+
+
+def test_an_idle_worker_is_woken_when_a_task_is_queued_and_committed(wakeups):
+    # The wait returns True only for a wake-up: the interval given is long enough that reaching it
+    # could not be mistaken for one.
+    nothing.enqueue()
+    assert wakeups.wait(30) is True
+    assert wakeups.wait(0.2) is False  # one wake-up per commit, not a stuck flag
+
+
+def test_a_rolled_back_task_wakes_no_worker(wakeups):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        nothing.enqueue()
+        raise RuntimeError("the change failed")
+    assert wakeups.wait(0.5) is False
+
+
+def test_a_task_queued_for_later_wakes_no_worker_now(wakeups):
+    nothing.using(run_after=timezone.now() + timedelta(hours=1)).enqueue()
+    assert wakeups.wait(0.5) is False
+
+
+def test_the_worker_command_runs_tasks_until_stopped(transactional_db, monkeypatch):
+    """`govbrief worker` runs queued tasks with django-tasks-db's worker, woken rather than polling."""
+    import threading
+
+    from govbrief.core import background
+
+    made = []
+    real = background.worker
+
+    def capture(**kwargs):
+        runner = real(**kwargs)
+        made.append(runner)
+        return runner
+
+    monkeypatch.setattr("govbrief.core.management.commands.worker.worker", capture)
+    monkeypatch.setattr(background._base_worker(), "configure_signals", lambda self: None)
+    queued = nothing.enqueue()
+    out = StringIO()
+    thread = threading.Thread(target=call_command, args=("worker", "--interval", "0.1", "--worker-id", "t1"),
+                              kwargs={"stdout": out}, daemon=True)
+    thread.start()
+    for _ in range(300):
+        if DBTaskResult.objects.get(pk=queued.id).status == "SUCCESSFUL":
+            break
+        threading.Event().wait(0.05)
+    made[0].running = False
+    thread.join(10)
+    assert not thread.is_alive()
+    result = DBTaskResult.objects.get(pk=queued.id)
+    assert result.status == "SUCCESSFUL" and result.worker_ids == ["t1"]
+    assert "t1" in out.getvalue()

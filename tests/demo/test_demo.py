@@ -560,23 +560,17 @@ def test_command_serves_on_the_port(db, monkeypatch):
     from govbrief.demo.management.commands import demo as demo_command
 
     calls = []
-    real = demo_command.call_command
-
-    def fake_call_command(name, *args, **kwargs):
-        calls.append((name, args, kwargs))
-        if name != "runserver":
-            return real(name, *args, **kwargs)
-
-    monkeypatch.setattr(demo_command, "call_command", fake_call_command)
+    monkeypatch.setattr(demo_command, "serve", lambda **kwargs: calls.append(("serve", kwargs)))
     monkeypatch.setattr(demo_command, "load_demo", lambda **kw: loader.LoadResult())
-    monkeypatch.setattr(demo_command.Command, "start_worker", lambda self: calls.append(("worker", (), {})))
+    monkeypatch.setattr(demo_command.Command, "start_worker", lambda self: calls.append(("worker", {})))
     out = StringIO()
     call_command("demo", "--port", "8123", "--reports", "0", stdout=out)
-    # One command serves the pages and runs the background work beside them (issue 15).
-    assert calls[-2:] == [("worker", (), {}), ("runserver", ("127.0.0.1:8123",), {"use_reloader": False})]
+    # One command serves the pages (under ASGI, for the live streams) and runs the background work
+    # beside them (issue 15).
+    assert calls == [("worker", {}), ("serve", {"host": "127.0.0.1", "port": 8123})]
     assert "http://127.0.0.1:8123/" in out.getvalue()
-    # The development server's English warning is explained first, with the way to production.
-    assert "仅供本机试用" in out.getvalue() and "admin-guide" in out.getvalue()
+    # What the demo's server is, with the way to production.
+    assert "仅供本机试用" in out.getvalue() and "admin-guide" in out.getvalue() and "Ctrl-C" in out.getvalue()
 
 
 def test_the_help_sends_large_data_sets_to_the_generator():

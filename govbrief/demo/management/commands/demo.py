@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from govbrief.core.management.commands.serve import serve, start_worker_thread
 from govbrief.demo.loader import DEFAULT_REPORTS, DEMO_PASSWORD, demo_summary, desk_counts, load_demo
 from govbrief.demo.province import WELL_KNOWN, build_layout
 from govbrief.orgs.models import Unit, User
@@ -46,11 +47,10 @@ def format_table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join([line, render(headers), line, *(render(r) for r in rows), line])
 
 
-# Django's runserver prints "This is a development server. Do not use it in a production setting."
-# Say first what that means here, and where the production way is described (README, docs/guide).
+# What the demo's server is, and where the production way is described (README, docs/guide).
 DEV_SERVER_NOTE = (
-    "提示：演示用 Django 自带的开发服务器运行，仅供本机试用（下面英文的 development server 警告即指此）。\n"
-    "生产部署请用 PostgreSQL 与 gunicorn 等生产服务器，见 README 的“Deploying”一节和 docs/guide/admin-guide.md。"
+    "提示：演示服务在本机单进程运行（SQLite 数据库、进程内的后台任务与实时推送），仅供本机试用。\n"
+    "生产部署请用 PostgreSQL、Redis 和多个服务进程与 govbrief worker，见 README 的“Deploying”一节和 docs/guide/admin-guide.md。"
 )
 
 
@@ -92,16 +92,15 @@ class Command(BaseCommand):
             return
         self.stdout.write(self.style.WARNING(DEV_SERVER_NOTE))
         self.start_worker()
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        self.stdout.write("按 Ctrl-C 停止服务和后台任务。")
+        self.stdout.flush()
+        serve(host="127.0.0.1", port=port)
 
     def start_worker(self) -> None:
         """One background worker beside the web server, in this process (a thread that ends with it:
-        Ctrl-C stops both). Production runs `govbrief worker` processes of their own."""
-        import threading
-
-        from govbrief.core.background import worker
-
-        threading.Thread(target=worker(worker_id="demo").run, name="govbrief-worker", daemon=True).start()
+        Ctrl-C stops both); its wake-ups and the live push stay in the process (core.background,
+        core.live). Production runs `govbrief worker` processes of their own."""
+        start_worker_thread(worker_id="demo")
         self.stdout.write("后台任务：已在本进程中启动 1 个工作线程（生产环境请另行运行 govbrief worker）；"
                           f"通知邮件写入 {settings.EMAIL_FILE_PATH}。")
 

@@ -43,3 +43,118 @@
     }
   }, true);
 })();
+// Live notices (issue 15): the page listens on its stream (notifications.stream) and shows each new
+// notice as a toast, then refreshes the bell's badge and the sidebar's counts. EventSource reconnects
+// on its own and sends the last notice's id, so the server sends only what the page has not shown;
+// a notice that still arrives twice (two streams overlapping) is shown once.
+(function () {
+  var layout = document.querySelector(".layout[data-live]");
+  if (!layout || !window.EventSource) { return; }
+  var box = document.getElementById("toasts");
+  var shown = {};
+  var pending = [];
+  var flushTimer = null, refreshTimer = null, retryTimer = null, source = null, failures = 0;
+  var MAX_TOASTS = 3;
+
+  function toast(notice) {
+    var el = document.createElement("div");
+    el.className = "toast" + (notice.urgent ? " urgent" : "");
+    el.dataset.notice = notice.id || "";
+    var head = document.createElement("div");
+    head.className = "toast-head";
+    var label = document.createElement("strong");
+    label.textContent = notice.label || "";
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "toast-close";
+    close.setAttribute("aria-label", layout.dataset.liveClose);
+    close.textContent = "×";
+    close.addEventListener("click", function () { el.remove(); });
+    head.appendChild(label);
+    head.appendChild(close);
+    el.appendChild(head);
+    var text = document.createElement(notice.url ? "a" : "div");
+    text.className = "toast-text";
+    text.textContent = notice.message;
+    if (notice.url) { text.href = notice.url; }
+    el.appendChild(text);
+    box.appendChild(el);
+    while (box.children.length > MAX_TOASTS + 1) { box.removeChild(box.firstChild); }
+    // Urgent notices stay until closed; the others fade after a while (they stay in the list).
+    if (!notice.urgent) { setTimeout(function () { el.classList.add("leaving"); setTimeout(function () { el.remove(); }, 400); }, 8000); }
+  }
+
+  // Notices that arrive together (a page catching up after a restart) make at most MAX_TOASTS toasts
+  // and one line for the rest.
+  function flush() {
+    flushTimer = null;
+    var batch = pending;
+    pending = [];
+    batch.slice(-MAX_TOASTS).forEach(toast);
+    if (batch.length > MAX_TOASTS) {
+      toast({ label: "", message: layout.dataset.liveMore.replace("%(count)s", batch.length - MAX_TOASTS), url: layout.dataset.liveList });
+    }
+  }
+
+  function refresh() {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(function () {
+      fetch(layout.dataset.liveNav, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data) { return; }
+          var bell = document.querySelector(".bell");
+          var dot = bell && bell.querySelector(".dot");
+          if (bell && data.unread_label) {
+            if (!dot) { dot = document.createElement("span"); dot.className = "dot"; bell.appendChild(dot); }
+            dot.textContent = data.unread_label;
+          } else if (dot) { dot.remove(); }
+          var nav = document.getElementById("nav-items");
+          if (nav) {
+            // The fragment is rendered for no page in particular: keep this page's highlighted items.
+            var active = Array.prototype.map.call(nav.querySelectorAll("a.active"), function (a) { return a.getAttribute("href"); });
+            nav.innerHTML = data.nav;
+            nav.querySelectorAll("a").forEach(function (a) { a.classList.toggle("active", active.indexOf(a.getAttribute("href")) >= 0); });
+          }
+          document.dispatchEvent(new CustomEvent("govbrief:counts", { detail: data }));
+        })
+        .catch(function () {});
+    }, 150);
+  }
+
+  function onNotice(e) {
+    var notice;
+    try { notice = JSON.parse(e.data); } catch (err) { return; }
+    if (shown[notice.id]) { return; }
+    shown[notice.id] = true;
+    pending.push(notice);
+    if (!flushTimer) { flushTimer = setTimeout(flush, 120); }
+    refresh();
+  }
+
+  var lastId = "";
+  function seen(e) { if (e.lastEventId) { lastId = e.lastEventId; } }
+
+  function connect() {
+    // A stream started anew (not the browser's own reconnection) says itself where the page left off.
+    source = new EventSource(layout.dataset.live + (lastId ? "?after=" + encodeURIComponent(lastId) : ""));
+    source.addEventListener("notice", function (e) { seen(e); onNotice(e); });
+    source.addEventListener("ready", function (e) { seen(e); failures = 0; layout.dataset.liveState = "open"; refresh(); });
+    source.addEventListener("read", refresh);
+    source.onerror = function () {
+      layout.dataset.liveState = "reconnecting";
+      // EventSource retries by itself after a dropped connection, but gives up on an error answer
+      // (a proxy's 502 while the server restarts) and on 204 (logged out): start again, waiting
+      // longer each time, unless the session has ended.
+      if (source.readyState !== EventSource.CLOSED) { return; }
+      clearTimeout(retryTimer);
+      failures += 1;
+      retryTimer = setTimeout(function () {
+        fetch(layout.dataset.liveNav, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+          .then(function (r) { if (r.status === 401) { layout.dataset.liveState = "closed"; } else { connect(); } })
+          .catch(connect);
+      }, Math.min(30000, 1000 * Math.pow(2, failures - 1)));
+    };
+  }
+  connect();
+})();
