@@ -65,7 +65,7 @@ REQUIRED_KEYS = ("reports", "office_submissions", "inbox_p50_ms", "pages_p50_ms_
                  "rps_ratio_min", "queries_max", "errors")
 EXTRA_KEYS = ("small_office_submissions", "inbox_small_p50_ms", "inbox_growth", "floor_rps", "server", "workers",
               "clients", "seconds", "load_before", "cpus")
-SERVERS = ("uvicorn", "gunicorn")
+SERVERS = ("gunicorn", "uvicorn")
 
 LOGIN_PATH = "/accounts/login/"
 
@@ -93,9 +93,9 @@ def add_arguments(parser: CommandParser) -> None:
                         help=f"每个测量阶段的秒数（每个页面先 1 个客户端、再 C 个客户端）。默认 {DEFAULT_SECONDS:g}。")
     parser.add_argument("--clients", type=int, default=DEFAULT_CLIENTS,
                         help=f"并发客户端数 C，每个客户端有自己的登录会话。默认 {DEFAULT_CLIENTS}。")
-    parser.add_argument("--server", choices=SERVERS, default="uvicorn",
-                        help="uvicorn：README 部署所用的 ASGI 服务（govbrief serve，支持实时推送）；"
-                             "gunicorn：WSGI 同步工作进程，作对照。默认 uvicorn。")
+    parser.add_argument("--server", choices=SERVERS, default="gunicorn",
+                        help="gunicorn：README 部署中提供页面的同步工作进程；uvicorn：govbrief serve（ASGI，"
+                             "提供实时通知连接），作对照。默认 gunicorn。")
     parser.add_argument("--workers", type=int, default=None,
                         help=f"服务进程数。默认 CPU 数的 2 倍（本机 {default_workers()}）。")
     parser.add_argument("--port", type=int, default=0, help="gunicorn 在 127.0.0.1 上监听的端口。默认自动选择空闲端口。")
@@ -246,7 +246,7 @@ def _round(value: float | None, digits: int = 1) -> float | None:
 
 def summarize(*, reports: int, big: OfficeLoad, small: OfficeLoad | None, results: Sequence[PageResult],
               floor: PageResult, small_inbox: LoadResult | None, workers: int, clients: int,
-              seconds: float, load_before: float | None = None, server: str = "uvicorn") -> dict[str, Any]:
+              seconds: float, load_before: float | None = None, server: str = "gunicorn") -> dict[str, Any]:
     """The JSON line's figures: REQUIRED_KEYS, then EXTRA_KEYS. "Pages" are the editor's pages, never
     the floor; ``errors`` counts every measured request of the run, the floor's included."""
     inbox = next(result for result in results if result.page.key == "inbox")
@@ -359,8 +359,8 @@ def print_report(console: Console, *, figures: dict[str, Any], results: Sequence
 
 @contextmanager
 def serving(kind: str, *, port: int, workers: int) -> Iterator[Server]:
-    """The production server: uvicorn as `govbrief serve` runs it (README, Deploying), or gunicorn's
-    sync workers for comparison."""
+    """The production server of the pages: gunicorn's sync workers (README, Deploying), or uvicorn
+    as `govbrief serve` runs it, for comparison."""
     if kind == "gunicorn":
         with gunicorn(port=port, workers=workers) as server:
             yield server

@@ -1,15 +1,17 @@
 """``govbrief bench push``: how soon a notice reaches the open pages of the people concerned, and how
 soon an idle worker starts a queued task (issue 15).
 
-The deployment is the README's: ``govbrief serve`` (uvicorn) and ``govbrief worker`` processes,
-with Redis between them when ``REDIS_URL`` is set; without it, the demo's single process (server
-and worker in one, in-process push). ``--listeners`` people of one office (20) each keep a page's
+The deployment is the README's: gunicorn serves the pages and the API, ``govbrief serve`` (uvicorn)
+the live streams, ``govbrief worker`` processes the background tasks, and Redis carries the pushes
+between them (``REDIS_URL``); without Redis, the demo's single process (server and worker in one,
+in-process push). ``--listeners`` people of one office (20) each keep a page's
 live stream open (``/notifications/live/``, one HTTP connection each). A sending unit's informant
 then writes a message to the office through the API, as an office-automation system would, and the
 time from sending that request until the notice is read from each listener's stream is one sample:
 the request, the event's background task being started by a worker and run (the 20 notices, their
 e-mail choices), the push through Redis and the stream. ``--events`` messages make a run; the
-figures are the medians of ``--runs`` runs' percentiles.
+figures are the medians of ``--runs`` runs' percentiles, after ``WARMUP_EVENTS`` messages that are
+not counted.
 
 Task latency: a task that does nothing is queued (committed) while the workers are idle, and the
 time from its enqueueing to its start by a worker is read from the task's own record.
@@ -22,6 +24,7 @@ import json
 import statistics
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,12 +39,26 @@ from govbrief.demo.generator import GENERATED_PASSWORD
 from govbrief.orgs.choices import Role, UnitKind, UnitLevel
 from govbrief.orgs.models import RoleAssignment, Unit, User
 
-from .harness import HOST, Console, asgi_deployment, format_table, free_port, login, logout, percentile, request
+from .harness import (
+    HOST,
+    Console,
+    asgi_deployment,
+    format_table,
+    free_port,
+    gunicorn,
+    login,
+    logout,
+    percentile,
+    request,
+)
 
 DEFAULT_LISTENERS = 20
 DEFAULT_EVENTS = 20
 DEFAULT_RUNS = 3
 DEFAULT_PROBES = 20
+# Messages sent first and not counted: each server process's first requests load code and prepare
+# queries, which a person never waits for twice.
+WARMUP_EVENTS = 8
 EVENT_TIMEOUT = 10.0  # seconds for a notice to reach every listener before it counts as lost
 PAUSE = 0.25  # seconds between events, so each finds the workers idle, as a real office's would
 
@@ -61,7 +78,10 @@ def add_arguments(parser: CommandParser) -> None:
     parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, help=f"轮数，结果取各轮的中位数。默认 {DEFAULT_RUNS}。")
     parser.add_argument("--probes", type=int, default=DEFAULT_PROBES,
                         help=f"测量任务延迟时排入的空任务数。默认 {DEFAULT_PROBES}。")
-    parser.add_argument("--web-processes", type=int, default=2, help="uvicorn 服务进程数（需 REDIS_URL）。默认 2。")
+    parser.add_argument("--web-processes", type=int, default=2,
+                        help="提供实时通知连接的 uvicorn 进程数（需 REDIS_URL）。默认 2。")
+    parser.add_argument("--page-workers", type=int, default=4,
+                        help="提供页面和接口的 gunicorn 同步工作进程数（需 REDIS_URL）。默认 4。")
     parser.add_argument("--task-workers", type=int, default=2, help="govbrief worker 进程数（需 REDIS_URL）。默认 2。")
     parser.add_argument("--port", type=int, default=0, help="服务监听的端口。默认自动选择空闲端口。")
 
@@ -268,12 +288,19 @@ def run(*, options: dict[str, Any], console: Console) -> dict[str, Any]:
     redis = bool(settings.GOVBRIEF_LIVE_REDIS_URL)
     web_processes = options["web_processes"] if redis else 1
     task_workers = options["task_workers"] if redis else 0
+    page_workers = options["page_workers"] if redis else 0
     port = options["port"] or free_port()
-    topology = (f"{web_processes} 个 uvicorn 服务进程 + {task_workers} 个 govbrief worker 进程，经 Redis 推送" if redis
+    topology = (f"gunicorn {page_workers} 个同步进程（页面与接口）+ {web_processes} 个 uvicorn 进程（实时通知连接）"
+                f" + {task_workers} 个 govbrief worker 进程，经 Redis 推送" if redis
                 else "未设置 REDIS_URL：演示用的单进程（服务与后台任务线程在同一进程，进程内推送）")
-    console.say(f"启动：{topology}，127.0.0.1:{port} …")
-    with asgi_deployment(port=port, web_processes=web_processes, task_workers=task_workers,
-                         in_process_worker=not redis) as deployment:
+    console.say(f"启动：{topology} …")
+    with ExitStack() as running:
+        live = running.enter_context(asgi_deployment(port=port, web_processes=web_processes,
+                                                     task_workers=task_workers, in_process_worker=not redis))
+        api_port = live.port
+        if redis:
+            api_port = running.enter_context(gunicorn(port=free_port(), workers=page_workers)).port
+        deployment = live
         console.say(f"{count} 人登录并打开实时通知连接 …")
         sessions = [login(deployment.port, username=name, password=GENERATED_PASSWORD) for name in data.listeners]
         listeners = [Listener(s.username, s.headers()["Cookie"], deployment.port) for s in sessions]
@@ -289,10 +316,12 @@ def run(*, options: dict[str, Any], console: Console) -> dict[str, Any]:
             _idle()
             console.say(f"任务延迟：排入 {options['probes']} 个空任务 …")
             latencies = task_latencies(options["probes"])
+            console.say(f"预热：先发 {WARMUP_EVENTS} 条消息，不计入结果 …")
+            push_run(port=api_port, data=data, listeners=listeners, events=WARMUP_EVENTS, run=0)
             results = []
             for r in range(1, runs + 1):
                 console.say(f"第 {r}/{runs} 轮：经 API 发出 {events} 条消息，每条通知 {count} 人 …")
-                results.append(push_run(port=deployment.port, data=data, listeners=listeners, events=events, run=r))
+                results.append(push_run(port=api_port, data=data, listeners=listeners, events=events, run=r))
             errors = [f"{lst.username}: {lst.error}" for lst in listeners if lst.error]
         finally:
             for listener in listeners:
@@ -335,6 +364,7 @@ def run(*, options: dict[str, Any], console: Console) -> dict[str, Any]:
         "duplicates": duplicates,
         "connection_errors": len(errors),
         "broker": "redis" if redis else "in-process",
+        "page_workers": page_workers if redis else "in-process",
         "web_processes": web_processes,
         "task_workers": task_workers if redis else "in-process",
         "targets_met": met,

@@ -166,6 +166,8 @@ async def live(request: HttpRequest) -> HttpResponse:
     if not user.is_authenticated:
         return HttpResponse(status=204)  # an EventSource stops reconnecting on 204
     left = min(MAX_STREAM_SECONDS, await _session_left(request))
+    # The session and the person were read on this request's connection; the stream must not keep it.
+    await sync_to_async(_release_connection)()
     if left <= 0:
         return HttpResponse(status=204)
     content_type = "text/event-stream; charset=utf-8"
