@@ -81,6 +81,7 @@ def attempt_of(kwargs: dict) -> int:
 # event set after the commit. A worker still looks every ``interval`` seconds, for tasks that became
 # due (``run_after``) and for wake-ups it missed.
 WAKE_CHANNEL = "govbrief_tasks"
+LOCKED_RETRY_SECONDS = 0.05
 _local_wake = threading.Event()
 
 
@@ -89,6 +90,11 @@ def wake_workers(sender=None, task_result=None, **kwargs) -> None:
     run_after = getattr(getattr(task_result, "task", None), "run_after", None)
     if run_after is not None and run_after > timezone.now():
         return  # deferred: the workers' regular look finds it when it is due
+    wake_idle_workers()
+
+
+def wake_idle_workers() -> None:
+    """Wake every idle worker when the current transaction commits (at once outside one)."""
     connection = connections[router.db_for_write(_task_model())]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -204,7 +210,9 @@ def worker(*, worker_id: str = "", interval: float = 1.0, batch: bool = False):
                     if self.batch and ran is False:
                         return
                     close_old_connections()
-                    if self.running and not ran:
+                    if self.running and ran is None:
+                        time.sleep(LOCKED_RETRY_SECONDS)  # SQLite was busy: look again soon, not at the interval
+                    elif self.running and not ran:
                         wakeups.wait(self.interval)
 
     return Worker(queue_names=["*"], excluded_queue_names=[], interval=interval, batch=batch, backend_name="default",

@@ -22,6 +22,7 @@ import asyncio
 import json
 import logging
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ CHANNEL = "govbrief:live"
 QUEUE_LIMIT = 100
 # How long a new stream waits for the Redis subscription before going on without it.
 SUBSCRIBE_WAIT_SECONDS = 2.0
+# Seconds of silence after which the subscription's connection is checked with a PING.
+HEALTH_CHECK_SECONDS = 15
 # Seconds between attempts to subscribe again after Redis went away.
 RESUBSCRIBE_SECONDS = (0.5, 1, 2, 5)
 
@@ -159,7 +162,10 @@ class Hub:
 
         failures = 0
         while True:
-            client = redis.Redis.from_url(url)
+            # The health check PINGs a connection idle for that long, so a connection that died
+            # silently (a NAT timeout, a failover) is noticed and replaced instead of waiting forever.
+            client = redis.Redis.from_url(url, health_check_interval=HEALTH_CHECK_SECONDS, socket_keepalive=True,
+                                          socket_connect_timeout=2)
             try:
                 async with client.pubsub() as pubsub:
                     await pubsub.subscribe(CHANNEL)
@@ -167,8 +173,12 @@ class Hub:
                         self.resync_all()
                     failures = 0
                     subscribed.set()
-                    async for message in pubsub.listen():
-                        if message.get("type") == "message":
+                    while True:
+                        message = await pubsub.get_message(ignore_subscribe_messages=True,
+                                                           timeout=HEALTH_CHECK_SECONDS)
+                        if message is None:
+                            await pubsub.ping()  # answered within the next read, or the read fails
+                        elif message.get("type") == "message":
                             self._received(message["data"])
             except asyncio.CancelledError:
                 raise
@@ -181,10 +191,12 @@ class Hub:
 
     def _received(self, raw: bytes | str) -> None:
         try:
-            payload = json.loads(raw)
-            self.dispatch(payload["users"], Push.from_json(payload["push"]))
+            batch = [(int(item["user"]), Push.from_json(item["push"])) for item in json.loads(raw)["pushes"]]
         except (ValueError, KeyError, TypeError):
             logger.warning("Ignored a malformed live message: %r", raw[:200])
+            return
+        for pk, push in batch:
+            self.dispatch([pk], push)
 
 
 hub = Hub()
@@ -195,33 +207,59 @@ def live_redis_url() -> str:
 
 
 _redis_clients: dict[str, Any] = {}
+# After Redis failed, pushes are not tried for this many seconds: a change must not wait on a Redis
+# that is down once per notice (its pages catch up from the database when they reconnect).
+PAUSE_AFTER_FAILURE_SECONDS = 10.0
+_paused_until = 0.0
 
 
 def _redis(url: str):
     if url not in _redis_clients:
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
-        _redis_clients[url] = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        # No retries: a push is a hint, and the caller (a worker, a request) is waiting.
+        _redis_clients[url] = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2,
+                                                   retry=Retry(NoBackoff(), 0))
     return _redis_clients[url]
 
 
-def publish(user_ids: Iterable[int], push: Push) -> None:
-    """Send the message to every open page of these people, on any app server, now. Never raises:
-    a page that misses it catches up when it reconnects."""
-    ids = sorted({int(pk) for pk in user_ids})
-    if not ids:
+def publish_many(pushes: Iterable[tuple[int, Push]]) -> None:
+    """Send each message to every open page of its person (``(user_id, push)``), on any app server,
+    now: one Redis message for the lot. Never raises: a page that misses a push catches up when it
+    reconnects."""
+    global _paused_until
+    batch = [(int(pk), push) for pk, push in pushes]
+    if not batch:
         return
     url = live_redis_url()
     if not url:
-        hub.dispatch(ids, push)
+        for pk, push in batch:
+            hub.dispatch([pk], push)
         return
+    if time.monotonic() < _paused_until:
+        return
+    message = json.dumps({"pushes": [{"user": pk, "push": push.to_json()} for pk, push in batch]},
+                         ensure_ascii=False)
     try:
-        _redis(url).publish(CHANNEL, json.dumps({"users": ids, "push": push.to_json()}, ensure_ascii=False))
+        _redis(url).publish(CHANNEL, message)
     except Exception:  # noqa: BLE001 - live push is a hint; the database has the notice
-        logger.warning("Live push could not reach Redis; open pages will catch up when they reconnect.",
-                       exc_info=True)
+        _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE_SECONDS
+        logger.warning("Live push could not reach Redis; not trying for %ss. Open pages catch up when they "
+                       "reconnect.", PAUSE_AFTER_FAILURE_SECONDS, exc_info=True)
+
+
+def publish(user_ids: Iterable[int], push: Push) -> None:
+    """The same message to every open page of these people (``publish_many``)."""
+    publish_many((pk, push) for pk in sorted({int(pk) for pk in user_ids}))
 
 
 def publish_on_commit(user_ids: Iterable[int], push: Push) -> None:
     """``publish`` once the caller's transaction commits; nothing if it rolls back."""
     transaction.on_commit(partial(publish, list(user_ids), push))
+
+
+def publish_many_on_commit(pushes: Iterable[tuple[int, Push]]) -> None:
+    """``publish_many`` once the caller's transaction commits; nothing if it rolls back."""
+    transaction.on_commit(partial(publish_many, list(pushes)))

@@ -9,5 +9,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from . import subscribers  # noqa: F401 - registers the event subscribers
         from .navigation import register
+        from .stream import connect_signals
 
         register()
+        connect_signals()  # a logout or a new password ends the person's live streams

@@ -109,6 +109,8 @@
             if (!dot) { dot = document.createElement("span"); dot.className = "dot"; bell.appendChild(dot); }
             dot.textContent = data.unread_label;
           } else if (dot) { dot.remove(); }
+          // A tab in the background says in its title how many notices are unread.
+          document.title = (data.unread_label ? "(" + data.unread_label + ") " : "") + document.title.replace(/^\(\d+\+?\) /, "");
           var nav = document.getElementById("nav-items");
           if (nav) {
             // The fragment is rendered for no page in particular: keep this page's highlighted items.
@@ -122,11 +124,32 @@
     }, 150);
   }
 
+  // The desk's notifications card (if the page has one) gets the new notice on top.
+  function onDesk(notice) {
+    var card = document.querySelector("[data-live-notices]");
+    if (!card) { return; }
+    var list = card.querySelector("ul");
+    if (!list) { card.textContent = ""; list = document.createElement("ul"); list.className = "lineage"; card.appendChild(list); }
+    var item = document.createElement("li");
+    item.className = "notice-unread";
+    var link = document.createElement("a");
+    link.href = notice.url || layout.dataset.liveList;
+    link.textContent = notice.message;
+    var when = document.createElement("div");
+    when.className = "small muted";
+    when.textContent = notice.time || "";
+    item.appendChild(link);
+    item.appendChild(when);
+    list.insertBefore(item, list.firstChild);
+    while (list.children.length > Number(card.dataset.liveNotices)) { list.removeChild(list.lastChild); }
+  }
+
   function onNotice(e) {
     var notice;
     try { notice = JSON.parse(e.data); } catch (err) { return; }
     if (shown[notice.id]) { return; }
     shown[notice.id] = true;
+    onDesk(notice);
     pending.push(notice);
     if (!flushTimer) { flushTimer = setTimeout(flush, 120); }
     refresh();
