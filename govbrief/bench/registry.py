@@ -30,6 +30,8 @@ BENCHMARKS: dict[str, Benchmark] = {
     for benchmark in [
         Benchmark("pages", "govbrief.bench.pages",
                   "编辑常用页面（工作台、收件箱、队列、报送与报告详情、API 收件箱）在生产服务器上的响应时间、吞吐量与查询数"),
+        Benchmark("export", "govbrief.bench.export",
+                  "刊物导出：一期 20 条的 .docx 与 .pdf（公文格式）的生成时间"),
         Benchmark("push", "govbrief.bench.push",
                   "实时通知：经 API 产生的通知到达 20 个已打开页面的时间，以及后台任务从排入到开始的延迟"),
     ]

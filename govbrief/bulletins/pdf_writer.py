@@ -122,10 +122,16 @@ def html_of(doc: BulletinDoc, faces: dict[str, str]) -> str:
 
 def write_pdf(doc: BulletinDoc) -> bytes:
     """The issue as PDF, its fonts embedded."""
+    return render_pdf(doc)[0]
+
+
+def render_pdf(doc: BulletinDoc) -> tuple[bytes, int]:
+    """The issue as PDF and its number of pages."""
     faces = require_fonts()
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as error:  # OSError: the Pango library is missing
         raise RenderError(f"PDF 渲染器 WeasyPrint 不可用（{error}）：请安装 weasyprint 及系统的 Pango 库"
                           f"（apt-get install libpango-1.0-0 libpangoft2-1.0-0）。") from error
-    return HTML(string=html_of(doc, faces)).write_pdf()
+    rendered = HTML(string=html_of(doc, faces)).render()
+    return rendered.write_pdf(), len(rendered.pages)
