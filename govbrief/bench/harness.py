@@ -437,34 +437,52 @@ def _terminate_raises() -> Iterator[None]:
 
 
 @contextmanager
+def _running(commands: Sequence[tuple[str, list[str]]]) -> Iterator[list[tuple[subprocess.Popen, Path]]]:
+    """Start each ``(name, argv)`` in a session of its own with the deployment's environment and its
+    output in a log file, and stop them all when the block ends, however it ends (normally, an
+    error, Ctrl-C or SIGTERM). The logs (tracebacks of 500s among them) are kept when the block did
+    not finish."""
+    env = server_environment()
+    started: list[tuple[str, subprocess.Popen, Path]] = []
+    logs = []
+    with _terminate_raises():
+        finished = False
+        try:
+            for name, argv in commands:
+                log = tempfile.NamedTemporaryFile(prefix=f"govbrief-bench-{name}-", suffix=".log", delete=False)
+                logs.append(log)
+                process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                           stdin=subprocess.DEVNULL, start_new_session=True)
+                started.append((name, process, Path(log.name)))
+            yield [(process, path) for _, process, path in started]
+            finished = True
+        finally:
+            for _, process, path in started:
+                _stop(Server(port=0, workers=0, process=process, log_path=path))
+            for log in logs:
+                log.close()
+            for name, _, path in started:
+                if finished:
+                    path.unlink(missing_ok=True)
+                else:
+                    sys.stderr.write(f"{name} 已停止，其日志保留在 {path}\n")
+
+
+@contextmanager
 def gunicorn(*, port: int, workers: int, probe_path: str = "/accounts/login/",
              timeout: float = SERVER_START_TIMEOUT) -> Iterator[Server]:
     """Run ``gunicorn govbrief.wsgi:application`` with sync workers on 127.0.0.1:``port`` until the
-    block ends, however it ends (normally, an error, Ctrl-C or SIGTERM)."""
+    block ends, however it ends."""
     require_free_port(port)
-    log = tempfile.NamedTemporaryFile(prefix="govbrief-bench-gunicorn-", suffix=".log", delete=False)
     command = [
         sys.executable, "-m", "gunicorn", "govbrief.wsgi:application",
         "--workers", str(workers), "--worker-class", "sync", "--bind", f"{HOST}:{port}",
         "--log-level", "warning", "--timeout", str(int(REQUEST_TIMEOUT)),
     ]
-    with _terminate_raises():
-        process = subprocess.Popen(command, env=server_environment(), stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
-        server = Server(port=port, workers=workers, process=process, log_path=Path(log.name))
-        finished = False
-        try:
-            _wait_until_ready(server, timeout=timeout, probe_path=probe_path)
-            yield server
-            finished = True
-        finally:
-            _stop(server)
-            log.close()
-            # The server's log (tracebacks of 500s among them) is kept when the run did not finish.
-            if finished:
-                server.log_path.unlink(missing_ok=True)
-            else:
-                sys.stderr.write(f"gunicorn 已停止，其日志保留在 {server.log_path}\n")
+    with _running([("gunicorn", command)]) as [(process, log_path)]:
+        server = Server(port=port, workers=workers, process=process, log_path=log_path)
+        _wait_until_ready(server, timeout=timeout, probe_path=probe_path)
+        yield server
 
 
 @dataclass
@@ -486,38 +504,15 @@ def asgi_deployment(*, port: int, web_processes: int, task_workers: int, in_proc
     demo's single process) and ``task_workers`` ``govbrief worker`` processes until the block ends,
     however it ends."""
     require_free_port(port)
-    env = server_environment()
-    logs = []
-
-    def spawn(args: list[str], name: str) -> tuple[subprocess.Popen, Path]:
-        log = tempfile.NamedTemporaryFile(prefix=f"govbrief-bench-{name}-", suffix=".log", delete=False)
-        logs.append(log)
-        process = subprocess.Popen([sys.executable, "-m", "govbrief", *args], env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-        return process, Path(log.name)
-
-    serve = ["serve", "--host", HOST, "--port", str(port), "--workers", str(web_processes)]
+    govbrief = [sys.executable, "-m", "govbrief"]
+    serve = [*govbrief, "serve", "--host", HOST, "--port", str(port), "--workers", str(web_processes)]
     if in_process_worker:
         serve.append("--with-worker")
-    with _terminate_raises():
-        workers = [spawn(["worker", "--worker-id", f"bench-{i + 1}"], f"worker{i + 1}") for i in range(task_workers)]
-        process, log_path = spawn(serve, "serve")
+    workers = [(f"worker{i + 1}", [*govbrief, "worker", "--worker-id", f"bench-{i + 1}"]) for i in range(task_workers)]
+    with _running([("serve", serve), *workers]) as [(process, log_path), *others]:
         web = Server(port=port, workers=web_processes, process=process, log_path=log_path)
-        others = [Server(port=0, workers=1, process=p, log_path=path) for p, path in workers]
-        finished = False
-        try:
-            _wait_until_ready(web, timeout=timeout, probe_path=probe_path, name="govbrief serve")
-            for worker in others:
-                if worker.process.poll() is not None:
-                    raise CommandError(f"govbrief worker 启动失败：\n{worker.log_tail()}")
-            yield Deployment(web=web, workers=[w.process for w in others])
-            finished = True
-        finally:
-            for server in [web, *others]:
-                _stop(server)
-            for log in logs:
-                log.close()
-                if finished:
-                    Path(log.name).unlink(missing_ok=True)
-                else:
-                    sys.stderr.write(f"日志保留在 {log.name}\n")
+        _wait_until_ready(web, timeout=timeout, probe_path=probe_path, name="govbrief serve")
+        for worker, path in others:
+            if worker.poll() is not None:
+                raise CommandError(f"govbrief worker 启动失败：\n{Server(0, 1, worker, path).log_tail()}")
+        yield Deployment(web=web, workers=[worker for worker, _ in others])

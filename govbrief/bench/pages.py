@@ -34,10 +34,10 @@ from govbrief.reports.models import Submission
 
 from .harness import (
     Console,
-    Server,
-    asgi_deployment,
     LoadResult,
+    Server,
     Session,
+    asgi_deployment,
     default_workers,
     drive,
     format_table,

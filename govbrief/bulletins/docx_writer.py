@@ -47,17 +47,26 @@ def _spacing(paragraph, *, exact_pt: float = layout.LINE_PITCH_PT, before: float
     fmt.space_after = Pt(after)
 
 
+def _edge(side: str, *, width_mm: float | None, colour: str = "000000"):
+    """One side of a paragraph's or a cell's border; ``width_mm=None`` for none."""
+    edge = OxmlElement(f"w:{side}")
+    if width_mm is None:
+        edge.set(qn("w:val"), "nil")
+        return edge
+    edge.set(qn("w:val"), "single")
+    edge.set(qn("w:sz"), str(_mm_to_eighths(width_mm)))
+    edge.set(qn("w:color"), colour)
+    return edge
+
+
 def _border(paragraph, side: str, *, width_mm: float, colour: str = "000000") -> None:
     ppr = paragraph._p.get_or_add_pPr()
     borders = ppr.find(qn("w:pBdr"))
     if borders is None:
         borders = OxmlElement("w:pBdr")
         ppr.append(borders)
-    edge = OxmlElement(f"w:{side}")
-    edge.set(qn("w:val"), "single")
-    edge.set(qn("w:sz"), str(_mm_to_eighths(width_mm)))
+    edge = _edge(side, width_mm=width_mm, colour=colour)
     edge.set(qn("w:space"), "1")
-    edge.set(qn("w:color"), colour)
     borders.append(edge)
 
 
@@ -208,15 +217,9 @@ def _colophon(document, doc: BulletinDoc) -> None:
         _font(paragraph.add_run(text), faces["body"], layout.PAGE_NUMBER_PT)
         borders = OxmlElement("w:tcBorders")
         for side, thick in (("top", index == 0), ("bottom", index == len(rows) - 1)):
-            edge = OxmlElement(f"w:{side}")
-            edge.set(qn("w:val"), "single")
-            edge.set(qn("w:sz"), str(_mm_to_eighths(layout.THICK_RULE_MM if thick else layout.THIN_RULE_MM)))
-            edge.set(qn("w:color"), "000000")
-            borders.append(edge)
+            borders.append(_edge(side, width_mm=layout.THICK_RULE_MM if thick else layout.THIN_RULE_MM))
         for side in ("left", "right"):
-            edge = OxmlElement(f"w:{side}")
-            edge.set(qn("w:val"), "nil")
-            borders.append(edge)
+            borders.append(_edge(side, width_mm=None))
         cell._tc.get_or_add_tcPr().append(borders)
 
 

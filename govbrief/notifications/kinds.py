@@ -35,6 +35,14 @@ def notice_kind(verb: str) -> NoticeKind:
         raise LookupError(f"Undeclared notice kind {verb!r}: declare it in notifications.kinds.") from None
 
 
+def describe(verb: str) -> NoticeKind:
+    """The kind of a stored notice, for showing it: one no longer declared shows its verb."""
+    try:
+        return notice_kind(verb)
+    except LookupError:
+        return NoticeKind(verb, verb)
+
+
 def notice_kinds() -> list[NoticeKind]:
     return list(_kinds.values())
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .kinds import notice_kind
+from .kinds import describe
 from .models import Notification
 
 
@@ -29,10 +29,7 @@ class NoticeGroup:
 
     @property
     def label(self) -> str:
-        try:
-            return str(notice_kind(self.verb).label)
-        except LookupError:
-            return self.verb
+        return str(describe(self.verb).label)
 
     @property
     def unread(self) -> int:

@@ -29,6 +29,8 @@ import logging
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import nullcontext
+from functools import partial
 from importlib import import_module
 from types import SimpleNamespace
 
@@ -53,7 +55,7 @@ from govbrief.core.live import RESYNC, Push, hub, publish, publish_many_on_commi
 from govbrief.core.templatetags.core_tags import count_badge
 from govbrief.orgs.sessions import SEEN_KEY
 
-from .kinds import notice_kind
+from .kinds import describe
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -71,13 +73,9 @@ _ID = re.compile(r"[0-9]{1,18}")
 
 def notice_push(notification: Notification) -> Push:
     """The live message for one notice: what the page's toast shows."""
-    try:
-        kind = notice_kind(notification.verb)
-        label, urgent = str(kind.label), kind.urgent
-    except LookupError:
-        label, urgent = notification.verb, False
+    kind = describe(notification.verb)
     return Push("notice", id=notification.pk, data={
-        "id": notification.pk, "verb": notification.verb, "label": label, "urgent": urgent,
+        "id": notification.pk, "verb": notification.verb, "label": str(kind.label), "urgent": kind.urgent,
         "message": notification.message,
         # Through the "open" view, which marks it read on the way (notifications.views).
         "url": reverse("notifications:open", args=[notification.pk]) if notification.url else "",
@@ -103,19 +101,26 @@ def _release_connection() -> None:
         connection.close()
 
 
+def releasing(fn: Callable, *, thread_sensitive: bool = False) -> Database:
+    """``fn`` run in a thread for a stream, its connection closed after it: a pool thread's
+    (``thread_sensitive=False``, the ASGI route) would otherwise stay open for good, a streaming
+    view's own thread's for as long as the page stays open."""
+    def run(*args):
+        try:
+            return fn(*args)
+        finally:
+            _release_connection()
+
+    return sync_to_async(run, thread_sensitive=thread_sensitive)
+
+
 def _missed(user_id: int, after: int) -> list[Push]:
-    try:
-        rows = list(Notification.objects.filter(recipient_id=user_id, pk__gt=after).order_by("-pk")[:CATCH_UP])
-        return [notice_push(n) for n in reversed(rows)]
-    finally:
-        _release_connection()
+    rows = list(Notification.objects.filter(recipient_id=user_id, pk__gt=after).order_by("-pk")[:CATCH_UP])
+    return [notice_push(n) for n in reversed(rows)]
 
 
 def _latest(user_id: int) -> int:
-    try:
-        return Notification.objects.filter(recipient_id=user_id).aggregate(latest=Max("pk"))["latest"] or 0
-    finally:
-        _release_connection()
+    return Notification.objects.filter(recipient_id=user_id).aggregate(latest=Max("pk"))["latest"] or 0
 
 
 def _seconds_left(seen) -> float:
@@ -125,20 +130,20 @@ def _seconds_left(seen) -> float:
     return int(seen) + settings.SESSION_COOKIE_AGE - time.time()
 
 
-def listener_of(session_key: str | None) -> tuple[int, float] | None:
+def listener_of(session) -> tuple[int, float] | None:
     """Whose stream this is: the person logged in with this session, and the seconds the session has
     left; None for nobody (no session, expired, logged out, deactivated, must change the password)."""
+    user = get_user(SimpleNamespace(session=session))  # checks the session's password hash too
+    if not user.is_authenticated or not user.is_active or getattr(user, "must_change_password", False):
+        return None
+    left = min(MAX_STREAM_SECONDS, _seconds_left(session.get(SEEN_KEY)))
+    return (user.pk, left) if left > 0 else None
+
+
+def _listener_of_cookie(session_key: str | None) -> tuple[int, float] | None:
     if not session_key:
         return None
-    try:
-        session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
-        user = get_user(SimpleNamespace(session=session))  # checks the session's password hash too
-        if not user.is_authenticated or not user.is_active or getattr(user, "must_change_password", False):
-            return None
-        left = min(MAX_STREAM_SECONDS, _seconds_left(session.get(SEEN_KEY)))
-        return (user.pk, left) if left > 0 else None
-    finally:
-        _release_connection()
+    return listener_of(import_module(settings.SESSION_ENGINE).SessionStore(session_key))
 
 
 # ---------------------------------------------------------------- the stream
@@ -172,7 +177,7 @@ async def events(user_id: int, after: int | None, until: float, *, retry_ms: int
     until ``until`` (``time.monotonic()``); with ``until`` passed, only what is new (polling).
     ``database`` runs the stream's few queries (each releases its connection)."""
     live = until > time.monotonic()
-    with hub.listen(user_id) if live else _no_listener() as listener:
+    with hub.listen(user_id) if live else nullcontext() as listener:
         yield f"retry: {retry_ms}\n\n"
         if live:
             await hub.ready()  # subscribed before the catch-up: a notice is in one or the other, or both
@@ -207,14 +212,6 @@ async def events(user_id: int, after: int | None, until: float, *, retry_ms: int
                 yield encode(push)
 
 
-class _no_listener:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
-
-
 STREAM_HEADERS = [
     (b"content-type", b"text/event-stream; charset=utf-8"),
     (b"cache-control", b"no-cache, no-store, must-revalidate, private"),
@@ -240,9 +237,9 @@ async def asgi_live(scope, receive, send) -> None:
                             or QueryDict(scope.get("query_string", b""), encoding="latin-1").get("after"))
     # The few queries of a stream run in a pool thread each and close their connection, so open
     # streams hold neither threads nor connections, and reconnections after a restart run side by side.
-    database = _pooled
+    database = releasing
     try:
-        who = await database(listener_of)(session_key)
+        who = await database(_listener_of_cookie)(session_key)
     except Exception:  # noqa: BLE001 - a database that is away: the page tries again later
         logger.exception("Live stream: could not read the session")
         await _answer(send, 503, [(b"retry-after", b"5"), (b"content-length", b"0")])
@@ -276,10 +273,6 @@ async def asgi_live(scope, receive, send) -> None:
         await stream.aclose()
 
 
-def _pooled(fn: Callable) -> Database:
-    return sync_to_async(fn, thread_sensitive=False)
-
-
 @never_cache
 @require_GET
 async def live(request: HttpRequest) -> HttpResponse:
@@ -289,7 +282,9 @@ async def live(request: HttpRequest) -> HttpResponse:
     from django.http import StreamingHttpResponse
 
     request._govbrief_passive = True  # not activity: the idle timeout still runs (orgs.sessions)
-    who = await sync_to_async(listener_of)(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+    # The request's own session and connection: under WSGI the answer is immediate, and the connection
+    # stays the worker's, as for any request.
+    who = await sync_to_async(listener_of)(request.session)
     if who is None:
         return HttpResponse(status=204)  # an EventSource stops reconnecting on 204
     user_id, left = who
@@ -297,7 +292,9 @@ async def live(request: HttpRequest) -> HttpResponse:
     if not isinstance(request, ASGIRequest):
         text = [chunk async for chunk in events(user_id, last_seen(request), 0, retry_ms=POLL_RETRY_MS)]
         return HttpResponse("".join(text), content_type=content_type)
-    response = StreamingHttpResponse(events(user_id, last_seen(request), time.monotonic() + left + 1),
+    await sync_to_async(_release_connection)()  # streaming: do not hold it while the page stays open
+    response = StreamingHttpResponse(events(user_id, last_seen(request), time.monotonic() + left + 1,
+                                            database=partial(releasing, thread_sensitive=True)),
                                      content_type=content_type)
     response["X-Accel-Buffering"] = "no"
     return response

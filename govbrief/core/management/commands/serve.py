@@ -37,11 +37,8 @@ def without_persistent_connections() -> None:
     processes uvicorn starts."""
     import os
 
-    from django.db import connections
-
     os.environ["GOVBRIEF_CONN_MAX_AGE"] = "0"
-    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
-    connections["default"].settings_dict["CONN_MAX_AGE"] = 0
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0  # the connections' own settings_dict is this dict
 
 
 def serve(*, host: str, port: int, workers: int = 1, access_log: bool = False) -> None:
