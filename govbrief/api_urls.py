@@ -3,9 +3,10 @@
 from django.urls import path
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.routers import SimpleRouter
+from rest_framework.throttling import ScopedRateThrottle
 
+from govbrief.bulletins.api import IssueViewSet, PublicationViewSet
 from govbrief.core.parsers import BoundedJSONParser
 from govbrief.notifications.api import NoticePreferencesView, NotificationViewSet
 from govbrief.orgs.api import MeView, UnitViewSet
@@ -30,6 +31,8 @@ router.register("units", UnitViewSet, basename="unit")
 router.register("reports", ReportViewSet, basename="report")
 router.register("submissions", SubmissionViewSet, basename="submission")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("publications", PublicationViewSet, basename="publication")
+router.register("issues", IssueViewSet, basename="issue")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

@@ -5,6 +5,7 @@ DATABASE_URL, REDIS_URL, GOVBRIEF_DATA_DIR, GOVBRIEF_SECRET_KEY, GOVBRIEF_DEBUG,
 GOVBRIEF_ALLOWED_HOSTS, EMAIL_* .
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "govbrief.notifications",
     "govbrief.locks",
     "govbrief.reports",
+    "govbrief.bulletins",
     "govbrief.demo",
     "govbrief.bench",
 ]
@@ -258,8 +260,16 @@ SPECTACULAR_SETTINGS = {
         "SubmissionStateEnum": "govbrief.reports.choices.SubmissionState",
         "DistributionEnum": "govbrief.reports.choices.Distribution",
         "ReportableDistributionEnum": "govbrief.reports.choices.REPORTABLE_DISTRIBUTIONS",
+        "IssueStateEnum": "govbrief.bulletins.choices.IssueState",
+        "PublicationTierEnum": "govbrief.bulletins.choices.Tier",
     },
 }
+
+# Bulletins (issue 16): the faces the Word file names and the PDF embeds, by role (title, body, heading,
+# kai, page_number, masthead), as JSON, e.g. '{"body": "仿宋_GB2312", "title": "方正小标宋简体"}'. The Word
+# file defaults to the faces every government PC has; the PDF to the free Noto CJK faces (fonts-noto-cjk).
+GOVBRIEF_BULLETIN_FONTS = json.loads(os.environ.get("GOVBRIEF_BULLETIN_FONTS") or "{}")
+GOVBRIEF_BULLETIN_PDF_FONTS = json.loads(os.environ.get("GOVBRIEF_BULLETIN_PDF_FONTS") or "{}")
 
 # Attachments (SPEC §3): checked type and size.
 GOVBRIEF_ATTACHMENT_MAX_BYTES = int(os.environ.get("GOVBRIEF_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/password/", orgs_views.PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("reports/", include("govbrief.reports.urls")),
+    path("bulletins/", include("govbrief.bulletins.urls")),
     path("units/", include("govbrief.orgs.urls")),
     path("notifications/", include("govbrief.notifications.urls")),
     path("locks/", include("govbrief.locks.urls")),

@@ -109,7 +109,10 @@ def inbox_backlog(*, sender, office, count: int, author, open_items: int = 5):
                    state=SubmissionState.SUBMITTED if i < open_items else closed[i % len(closed)],
                    urgency_rank=URGENCY_RANK[v.urgency])
         for i, (r, v) in enumerate(zip(reports, versions))])
-    Adoption.objects.bulk_create([Adoption(submission=s, level=office.level, adopted_by=author)
+    from govbrief.bulletins.publications import ensure_publications
+
+    general = next(p for p in ensure_publications(office) if p.code == "general")
+    Adoption.objects.bulk_create([Adoption(submission=s, level=office.level, adopted_by=author, publication=general)
                                   for s in subs if s.state == SubmissionState.ADOPTED])
     SubmissionRead.objects.bulk_create([SubmissionRead(submission=s, user=author) for s in subs[::3]])
     return subs

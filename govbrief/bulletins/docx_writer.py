@@ -153,6 +153,15 @@ def _masthead(document, doc: BulletinDoc) -> None:
     _border(line, "bottom", width_mm=1.0, colour=layout.RED)
 
 
+def _editor_note(document, doc: BulletinDoc) -> None:
+    faces = layout.fonts()
+    note = document.add_paragraph()
+    _spacing(note, after=layout.LINE_PITCH_PT / 2)
+    note.paragraph_format.first_line_indent = Pt(layout.BODY_PT * 2)
+    _font(note.add_run("编者按："), faces["heading"], layout.BODY_PT)
+    _font(note.add_run(doc.editor_note), faces["kai"], layout.BODY_PT)
+
+
 def _contents(document, doc: BulletinDoc) -> None:
     faces = layout.fonts()
     heading = document.add_paragraph()
@@ -230,6 +239,8 @@ def write_docx(doc: BulletinDoc) -> bytes:
     document.core_properties.title = f"{doc.publication} {doc.issue_line}"
     document.core_properties.author = doc.editing_unit
     _masthead(document, doc)
+    if doc.editor_note:
+        _editor_note(document, doc)
     if doc.has_contents:
         _contents(document, doc)
     _items(document, doc)

@@ -73,6 +73,7 @@ class BulletinDoc:
     printed_by: str = ""  # 印发 unit in the 版记
     printed_on: date | None = None
     copies: int | None = None  # 印数
+    editor_note: str = ""  # the issue's 编者按, before the contents
 
     @property
     def issue_line(self) -> str:

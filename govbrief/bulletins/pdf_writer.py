@@ -52,6 +52,8 @@ def require_fonts() -> dict[str, str]:
 
 
 def _css(faces: dict[str, str]) -> str:
+    # The 版记 is a footnote-float of the last page, so it ends that page on the text block's bottom edge
+    # (GB/T 9704 §7.4) however short the last item, and is never split from its rules.
     mm = "mm"
     number = (f'content: "— " counter(page) " —"; font: {layout.PAGE_NUMBER_PT}pt "{faces["page_number"]}"; '
               f"vertical-align: top; padding-top: {layout.PAGE_NUMBER_GAP_MM}{mm};")
@@ -76,10 +78,14 @@ p {{ margin: 0; text-indent: 2em; text-align: justify; }}
 h1 {{ font-family: "{faces["title"]}"; font-size: {layout.TITLE_PT}pt; font-weight: bold; text-align: center;
   line-height: {layout.LINE_PITCH_PT * 1.25:.2f}pt; margin: 0 0 {layout.LINE_PITCH_PT / 2:.2f}pt; }}
 .item + .item {{ margin-top: {layout.LINE_PITCH_PT:.2f}pt; }}
+.issue-note {{ margin-bottom: {layout.LINE_PITCH_PT / 2:.2f}pt; }}
 .note .label {{ font-family: "{faces["heading"]}"; }}
 .note .text {{ font-family: "{faces["kai"]}"; }}
 .source {{ text-align: right; text-indent: 0; font-family: "{faces["kai"]}"; }}
-.colophon {{ margin-top: {layout.LINE_PITCH_PT:.2f}pt; font-size: {layout.PAGE_NUMBER_PT}pt; page-break-inside: avoid; }}
+.colophon {{ font-size: {layout.PAGE_NUMBER_PT}pt; page-break-inside: avoid;
+  float: footnote; footnote-display: block; margin-top: {layout.LINE_PITCH_PT:.2f}pt; }}
+.colophon::footnote-call, .colophon::footnote-marker {{ content: none; }}
+@page {{ @footnote {{ border-top: none; padding-top: 0; margin-top: 0; }} }}
 .colophon p {{ text-indent: 0; padding: 0 {layout.PAGE_NUMBER_PT}pt; border-top: {layout.THIN_RULE_MM}mm solid #000;
   position: relative; text-align: left; }}
 .colophon .right {{ position: absolute; right: {layout.PAGE_NUMBER_PT}pt; top: 0; }}
@@ -96,6 +102,9 @@ def html_of(doc: BulletinDoc, faces: dict[str, str]) -> str:
         parts.append(f'<p class="classification">{e(doc.classification)}</p>')
     parts.append(f'<p class="masthead">{e(doc.publication)}</p><p class="issue-line">{e(doc.issue_line)}</p>')
     parts.append(f'<p class="editing"><span>{e(doc.editing_unit)}</span><span>{e(chinese_date(doc.issued_on))}</span></p>')
+    if doc.editor_note:
+        parts.append(f'<p class="note issue-note"><span class="label">编者按：</span>'
+                     f'<span class="text">{e(doc.editor_note)}</span></p>')
     if doc.has_contents:
         parts.append('<p class="contents-head">本期要目</p><div class="contents">')
         parts.extend(f"<p>{i}. {e(item.title)}</p>" for i, item in enumerate(doc.items, 1))

@@ -14,7 +14,6 @@ from rest_framework.settings import api_settings
 
 from .web import MAX_ID, written_in_ascii
 
-
 # What a text field takes, stated in the schema so generated clients (and schemathesis) know it:
 # no NUL character (PostgreSQL cannot store one) and, where the field is required, something other
 # than white space (which the field strips).
@@ -36,6 +35,17 @@ class StrictCharField(serializers.CharField):
         # Validators run after the blank check, so these only describe the field in the schema;
         # the field's own checks give the messages.
         self.validators.append(RegexValidator(ANY_TEXT if self.allow_blank else SOME_TEXT))
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+class StrictSlugField(serializers.SlugField):
+    """A code (letters, digits, - and _) sent as text, never a number DRF would turn into one."""
+
+    default_error_messages = {"not_a_string": _("Not a valid string.")}
 
     def to_internal_value(self, data):
         if not isinstance(data, str):

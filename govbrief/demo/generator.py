@@ -299,7 +299,7 @@ class TableWriter:
         Submission: ("id", "report_id", "version_id", "from_unit_id", "to_unit_id", "parent_id", "state",
                      "submitted_by_id", "submitted_at", "decided_by_id", "decided_at", "return_reason", "assignee_id",
                      "assigned_at", "first_opened_at", "urgency_rank", "origin_unit_id"),
-        Adoption: ("id", "submission_id", "level", "publication", "mode", "note", "adopted_by_id", "adopted_at"),
+        Adoption: ("id", "submission_id", "level", "publication_id", "mode", "note", "adopted_by_id", "adopted_at"),
         SubmissionRead: ("id", "submission_id", "user_id", "read_at"),
         ReportEvent: ("id", "report_id", "submission_id", "action", "actor_id", "actor_unit_id", "from_state",
                       "to_state", "note", "data", "created_at"),
@@ -1335,6 +1335,23 @@ class PreparedBatch:
     audit: list[AuditRow]
 
 
+
+_publication_ids: dict[tuple[int, str], int] = {}
+
+
+def publication_id(office_id: int, code: str) -> int:
+    """The id of the office's publication with ``code`` (bulletins: each office has its own, the standard
+    set created on first use), cached for the run."""
+    key = (office_id, code)
+    if key not in _publication_ids:
+        from govbrief.bulletins.publications import ensure_publications
+        from govbrief.orgs.models import Unit
+
+        for publication in ensure_publications(Unit.objects.get(pk=office_id)):
+            _publication_ids[(office_id, publication.code)] = publication.pk
+    return _publication_ids[key]
+
+
 def prepare_batch(batch: Batch, writer: TableWriter, *, marker: dict, marker_unit_id: int) -> PreparedBatch:
     """Give the batch's rows their keys (reserved in blocks from the sequences, so this may run outside
     the transaction that writes them), complete what depends on keys (content hashes, the adoption an
@@ -1385,7 +1402,8 @@ def prepare_batch(batch: Batch, writer: TableWriter, *, marker: dict, marker_uni
              s.submitted_at, _id(s.decided_by), s.decided_at, s.return_reason, _id(s.assignee), s.assigned_at,
              s.first_opened_at, URGENCY_RANK[s.version.urgency], s.report.unit.id)
             for s in batch.submissions]),
-        (Adoption, [(a.id, a.submission.id, a.level, a.publication, a.mode, a.note, a.adopted_by.id, a.adopted_at)
+        (Adoption, [(a.id, a.submission.id, a.level, publication_id(a.submission.to_unit.id, a.publication), a.mode,
+                     a.note, a.adopted_by.id, a.adopted_at)
                     for a in batch.adoptions]),
         (SubmissionRead, [(first_read + offset, sub.id, person.id, at)
                           for offset, (sub, person, at) in enumerate(batch.reads)]),
@@ -1445,6 +1463,7 @@ def generate(*, reports: int, seed: int = DEFAULT_SEED, progress: bool = True, b
         raise ValueError(f"This database was generated with seed {previous_seed}; generate more with that seed "
                          f"(a different one would mix two histories).")
     now = now or timezone.now()
+    _publication_ids.clear()  # ids of an earlier run (or a rolled-back test) are not this database's
     layout = build_generated_layout()
     writer = TableWriter()
     units, units_created, people_created = ensure_province(layout, now, writer)

@@ -49,7 +49,6 @@ from govbrief.reports.choices import (
     AdoptionMode,
     CommentAudience,
     Distribution,
-    Publication,
     ReportKind,
     SubmissionState,
     Urgency,
@@ -419,17 +418,18 @@ SOURCE_WEIGHTS = {"county": 50, "township": 10, "prov_dept": 16, "city": 8, "cit
 
 
 def publication_for(kind: str, rng: random.Random) -> str:
-    """Which publication an office adopts a report of this kind into, as offices do: emergencies in
-    the express bulletin, public opinion in its own, research and problems often as special reports."""
+    """Which publication (its code in the office's standard set, bulletins.publications) an office adopts
+    a report of this kind into, as offices do: emergencies in the express bulletin, public opinion in
+    its own, research and problems often as special reports."""
     if kind == ReportKind.EMERGENCY:
-        return Publication.EXPRESS
+        return "express"
     if kind == ReportKind.OPINION and rng.random() < 0.8:
-        return Publication.OPINION
+        return "opinion"
     if kind in (ReportKind.RESEARCH, ReportKind.PROBLEM) and rng.random() < 0.45:
-        return Publication.SPECIAL
+        return "special"
     if kind == ReportKind.REFERENCE and rng.random() < 0.5:
-        return Publication.REFERENCE
-    return Publication.GENERAL
+        return "reference"
+    return "general"
 
 
 @dataclass(frozen=True)
@@ -976,7 +976,7 @@ def flow_forward_national(r: ReportRun) -> None:
     (city_sub,) = r.forward(sub, [r.dir.parent(sub.to_unit)])
     r.adopt(city_sub)
     (prov_sub,) = r.forward(city_sub, [r.province])
-    r.adopt(prov_sub, publication=Publication.SPECIAL)
+    r.adopt(prov_sub, publication="special")
     (nat_sub,) = r.forward(prov_sub, [r.national])
     if r.chance(0.7):
         r.adopt(nat_sub)
@@ -1045,6 +1045,7 @@ class LoadResult:
     reports_created: int = 0
     reports_skipped: int = 0
     saved_filters_created: int = 0
+    issues_created: int = 0
     seconds: float = 0.0
 
 
@@ -1092,6 +1093,10 @@ def load_demo(*, reports: int = DEFAULT_REPORTS, seed: int = DEFAULT_SEED, now: 
         result.reports_created += len(batch)
         say(f"报告 {result.reports_created}/{len(todo)}")
     result.saved_filters_created = ensure_saved_filters()
+    from .bulletins import ensure_bulletins
+
+    result.issues_created = ensure_bulletins(now)
+    say(f"刊物期次新建 {result.issues_created} 期")
     result.seconds = time.monotonic() - started
     return result
 

@@ -29,7 +29,7 @@ class SubmissionAdmin(ReadOnlyAdmin):
 @admin.register(Adoption)
 class AdoptionAdmin(ReadOnlyAdmin):
     list_display = ["submission", "publication", "mode", "adopted_at"]
-    list_select_related = ["submission__to_unit"]
+    list_select_related = ["submission__to_unit", "publication"]
 
 
 @admin.register(ReportEvent)

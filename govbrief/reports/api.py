@@ -24,22 +24,22 @@ from govbrief.core.api import ID_PATTERN
 from govbrief.core.filters import StrictFilterBackend
 from govbrief.core.parsers import BoundedJSONParser
 from govbrief.core.registry import list_query, unit_cache_key
-from govbrief.core.serializers import ErrorSerializer, error_responses as _responses
+from govbrief.core.serializers import ErrorSerializer
+from govbrief.core.serializers import error_responses as _responses
 from govbrief.orgs.choices import SCREENING_ROLES
 
 from . import selectors, services
 from .docx_import import import_docx
-from .uploads import check_import_size
 from .filters import InboxFilterSet, ReportFilter, SubmissionFilter
 from .models import Attachment, Report
 from .serializers import (
-    CommentCreateSerializer,
     AdoptSerializer,
     AssignSerializer,
     AttachmentSerializer,
     AttachmentUploadSerializer,
     BulkResultSerializer,
     BulkSerializer,
+    CommentCreateSerializer,
     CommentSerializer,
     DocxImportSerializer,
     EditLockSerializer,
@@ -60,6 +60,7 @@ from .serializers import (
     SubmissionDetailSerializer,
     SubmitSerializer,
 )
+from .uploads import check_import_size
 
 
 def _valid(serializer_class, data, **kwargs) -> dict:
@@ -315,10 +316,10 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             "report", "report__unit", "origin_unit", "version", "from_unit", "to_unit", "submitted_by", "decided_by",
         )
         if self.action == "list":
-            return qs.select_related("adoption__adopted_by")
+            return qs.select_related("adoption__adopted_by", "adoption__publication")
         return qs.select_related(
             "report__author", "report__current_version", "version__unit", "version__created_by",
-            "version__signed_by", "adoption__adopted_by",
+            "version__signed_by", "adoption__adopted_by", "adoption__publication",
         )
 
     def get_serializer_class(self):

@@ -73,15 +73,6 @@ class AdoptionMode(models.TextChoices):
     MERGED = "merged", pgettext_lazy("adoption mode", "Merged")
 
 
-class Publication(models.TextChoices):
-    # Until bulletins (刊物) exist as data, an adoption names the publication it is meant for.
-    GENERAL = "general", _("Government Affairs Information")
-    SPECIAL = "special", _("Special Report")
-    EXPRESS = "express", _("Express")
-    OPINION = "opinion", _("Public Opinion and Suggestions")
-    REFERENCE = "reference", _("Internal reference")
-
-
 class EventAction(models.TextChoices):
     CREATED = "created", pgettext_lazy("event", "Drafted")
     IMPORTED = "imported", pgettext_lazy("event", "Imported from Word")
@@ -98,6 +89,7 @@ class EventAction(models.TextChoices):
     RETURNED = "returned", pgettext_lazy("event", "Returned")
     RESUBMITTED = "resubmitted", pgettext_lazy("event", "Resubmitted")
     FORWARDED = "forwarded", pgettext_lazy("event", "Forwarded")
+    ADOPTION_WITHDRAWN = "adoption_withdrawn", pgettext_lazy("event", "Adoption withdrawn")
     ASSIGNED = "assigned", pgettext_lazy("event", "Assigned")
     RELEASED = "released", pgettext_lazy("event", "Assignment released")
     LOCK_BROKEN = "lock_broken", pgettext_lazy("event", "Edit lock broken")
@@ -118,6 +110,7 @@ SUBMISSION_TRANSITIONS: dict[str, frozenset[str]] = {
     "archive": frozenset({SubmissionState.SUBMITTED}),
     "return": frozenset({SubmissionState.SUBMITTED}),
     "forward": frozenset({SubmissionState.ADOPTED}),
+    "withdraw_adoption": frozenset({SubmissionState.ADOPTED}),
     "resubmit": frozenset({SubmissionState.RETURNED}),
     "assign": frozenset({SubmissionState.SUBMITTED}),
 }

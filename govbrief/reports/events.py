@@ -40,6 +40,8 @@ REPORT_EVENT_DATA: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     EventAction.SUBMITTED: (("to", "version"), ()),
     # version: which text was screened (a later resubmission sends another one).
     EventAction.ADOPTED: (("adoption", "publication", "mode", "version"), ()),
+    # publication: the publication's code (its id changes between offices; the code is what the API takes).
+    EventAction.ADOPTION_WITHDRAWN: (("adoption", "publication", "version"), ()),
     EventAction.ARCHIVED: (("version",), ()),
     EventAction.RETURNED: (("version",), ()),
     EventAction.RESUBMITTED: (("version",), ()),

@@ -1,13 +1,12 @@
 from django import forms
-from django.utils.translation import gettext, gettext_lazy as _
-
-from govbrief.orgs.models import Unit
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from govbrief.core import limits
+from govbrief.orgs.models import Unit
 
+from .choices import AdoptionMode, CommentAudience, Distribution, ReportKind, Urgency
 from .uploads import check_import_size, check_upload
-
-from .choices import AdoptionMode, CommentAudience, Distribution, Publication, ReportKind, Urgency
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -69,10 +68,19 @@ class DocxImportForm(forms.Form):
         return f
 
 
+def publication_choices(publications) -> list[tuple[str, str]]:
+    """The office's publications by code, the value the service and the API take."""
+    return [(p.code, str(p)) for p in publications]
+
+
 class AdoptForm(forms.Form):
-    publication = forms.ChoiceField(label=_("Publication"), choices=Publication.choices)
+    publication = forms.ChoiceField(label=_("Publication"))
     mode = forms.ChoiceField(label=_("How adopted"), choices=AdoptionMode.choices)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, publications=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["publication"].choices = publication_choices(publications)
 
 
 class UnitsField(forms.ModelMultipleChoiceField):
@@ -101,7 +109,7 @@ class ForwardForm(forms.Form):
 class BulkForm(forms.Form):
     """The shared parameters of a bulk action: only the ones the action needs are shown."""
 
-    publication = forms.ChoiceField(label=_("Publication"), choices=Publication.choices, required=False)
+    publication = forms.ChoiceField(label=_("Publication"), required=False)
     mode = forms.ChoiceField(label=_("How adopted"), choices=AdoptionMode.choices, required=False)
     reason = forms.CharField(label=_("Reason (every unit will see it)"), widget=forms.Textarea, required=False)
     assignee = forms.TypedChoiceField(label=_("Assign to"), required=False, coerce=int)
@@ -109,8 +117,9 @@ class BulkForm(forms.Form):
 
     FIELDS = {"adopt": ("publication", "mode", "note"), "archive": ("note",), "return": ("reason",), "assign": ("assignee",)}
 
-    def __init__(self, *args, editors=(), action="adopt", **kwargs):
+    def __init__(self, *args, editors=(), action="adopt", publications=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["publication"].choices = publication_choices(publications)
         self.editors = {e.pk: e for e in editors}
         self.fields["assignee"].choices = [("", _("Assign to…"))] + [(e.pk, str(e)) for e in editors]
         for name in list(self.fields):

@@ -20,7 +20,6 @@ from .choices import (
     CommentAudience,
     Distribution,
     EventAction,
-    Publication,
     ReportKind,
     ReportState,
     SubmissionState,
@@ -270,7 +269,10 @@ class Adoption(ChoiceDisplay, models.Model):
 
     submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="adoption", verbose_name=_("submission"))
     level = models.CharField(_("level"), max_length=20)
-    publication = models.CharField(_("publication"), max_length=20, choices=Publication.choices, default=Publication.GENERAL)
+    # The publication the office adopts it for (its scoring tier); the issues it is printed in are
+    # the bulletin items hanging off this row (bulletins.ItemSource), one or several publications.
+    publication = models.ForeignKey("bulletins.Publication", on_delete=models.PROTECT, related_name="adoptions",
+                                    verbose_name=_("publication"))
     mode = models.CharField(_("how adopted"), max_length=10, choices=AdoptionMode.choices, default=AdoptionMode.AS_IS)
     note = models.CharField(_("note"), max_length=300, blank=True)
     adopted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("adopted by"))
@@ -282,7 +284,7 @@ class Adoption(ChoiceDisplay, models.Model):
         ordering = ["-adopted_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_publication_display()} · {self.submission_id}"
+        return f"{self.publication} · {self.submission_id}"
 
 
 class ReportEvent(ChoiceDisplay, TimelineEntry):

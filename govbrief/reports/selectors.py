@@ -19,6 +19,9 @@ from .choices import Queue, ReportState, SubmissionState, urgency_rank
 from .compare import VersionComparison, compare_versions
 from .models import Adoption, Attachment, Comment, Report, ReportEvent, ReportVersion, SavedFilter, Submission, SubmissionRead
 
+# What a row shows of the publication an adoption names.
+PUBLICATION_COLUMNS = ("id", "office_id", "code", "name")
+
 
 def reports_visible_to(*, user, **scope) -> QuerySet[Report]:
     """``scope`` (e.g. ``unit_id=``) lets the rule drop branches a narrowed list cannot need."""
@@ -70,7 +73,8 @@ def report_get(*, user, pk: int) -> Report:
 # A submission's page: the item, its report and text in full, the people and units it names.
 _SUBMISSION_PAGE_COLUMNS = (
     *every(Submission), *every(Report, prefix="report__"), *every(ReportVersion, prefix="version__"),
-    *every(Adoption, prefix="adoption__"), *_units("report__unit__", "origin_unit__", "from_unit__", "to_unit__"),
+    *every(Adoption, prefix="adoption__"), *under("adoption__publication__", PUBLICATION_COLUMNS),
+    *_units("report__unit__", "origin_unit__", "from_unit__", "to_unit__"),
     *_people("report__author__", "version__signed_by__", "submitted_by__", "decided_by__", "assignee__",
              "adoption__adopted_by__"),
 )
@@ -83,6 +87,7 @@ def submission_get(*, user, pk: int) -> Submission:
     sub = with_forwarded(submissions_visible_to(user=user)).annotate(is_read=row_flag(read_by_me)).select_related(
         "report", "report__unit", "report__author", "origin_unit", "version", "version__signed_by", "from_unit",
         "to_unit", "submitted_by", "decided_by", "assignee", "adoption", "adoption__adopted_by",
+        "adoption__publication",
     ).only(*_SUBMISSION_PAGE_COLUMNS).get(pk=pk)
     sub.is_read_for = user.pk
     return sub
@@ -152,8 +157,8 @@ _INBOX_COLUMNS = (
 # row names come from orgs' map of units (inbox_rows).
 _ASSIGNEES = Prefetch("assignee", queryset=User.objects.only(*PERSON_COLUMNS))
 # The API's rows show each adoption and who adopted it: one query for both.
-INBOX_ADOPTIONS = Prefetch("adoption", queryset=Adoption.objects.select_related("adopted_by").only(
-    *every(Adoption), *under("adopted_by__", PERSON_COLUMNS)))
+INBOX_ADOPTIONS = Prefetch("adoption", queryset=Adoption.objects.select_related("adopted_by", "publication").only(
+    *every(Adoption), *under("adopted_by__", PERSON_COLUMNS), *under("publication__", PUBLICATION_COLUMNS)))
 
 
 def inbox_for(*, user) -> QuerySet[Submission]:
@@ -303,7 +308,7 @@ def report_text_for(*, user, report: Report, versions: list[ReportVersion] | Non
 # The path up the levels: each step's route, state, text number and adoption.
 _LINEAGE_COLUMNS = (
     *every(Submission), *_units("from_unit__", "to_unit__"), *every(Adoption, prefix="adoption__"),
-    *_people("decided_by__"),
+    *under("adoption__publication__", PUBLICATION_COLUMNS), *_people("decided_by__"),
     *under("version__", ("id", "report_id", "number", "unit_id", "derived_from_id", "title", "kind", "urgency",
                          "distribution", "signed_at", "content_hash")),
 )
@@ -313,7 +318,7 @@ def report_submissions(*, user, report: Report) -> list[Submission]:
     return list(
         with_forwarded(submissions_visible_to(user=user))
         .filter(report=report)
-        .select_related("from_unit", "to_unit", "version", "adoption", "decided_by")
+        .select_related("from_unit", "to_unit", "version", "adoption", "adoption__publication", "decided_by")
         .only(*_LINEAGE_COLUMNS)
         .order_by("submitted_at", "id")
     )

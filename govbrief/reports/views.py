@@ -12,6 +12,8 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from govbrief.bulletins.publications import ensure_publications
+from govbrief.bulletins.selectors import report_publishing
 from govbrief.core.registry import list_query, unit_cache_key
 from govbrief.core.web import paginate, parse_ids, role_required, run_service
 from govbrief.locks.exceptions import LockHeld
@@ -133,6 +135,8 @@ def _history(user, report) -> dict:
     the rendered history is not in the cache under the report's current stamp."""
     return {
         "lineage": SimpleLazyObject(lambda: selectors.report_lineage(user=user, report=report)),
+        # Where the report was printed (bulletins): outside the cached history, which bulletins do not stamp.
+        "publishing": SimpleLazyObject(lambda: report_publishing(user=user, report=report)),
         "timeline": SimpleLazyObject(lambda: selectors.report_history(user=user, report=report)),
         "history_stamp": selectors.report_history_stamp(report=report),
         "history_seconds": selectors.HISTORY_CACHE_SECONDS,
@@ -320,6 +324,7 @@ def inbox_bulk(request):
         return redirect("reports:inbox")
     items = selectors.inbox_rows(list(selectors.inbox_for(user=user).filter(pk__in=ids)))
     form = BulkForm(post if post.get("confirm") else None, editors=_office_editors(user), action=action,
+                    publications=_office_publications(user),
                     initial={"assignee": post.get("assignee")})
     if post.get("confirm") and form.is_valid():
         data = form.cleaned_data
@@ -338,6 +343,10 @@ def inbox_bulk(request):
 BULK_LABELS = {"adopt": _("Adopt"), "archive": _("Keep for reference"), "return": _("Return"), "assign": _("Assign")}
 
 
+def _office_publications(user):
+    return ensure_publications(user.unit) if user.unit_id else []
+
+
 @login_required
 def submission_detail(request, pk):
     sub = _submission_or_404(request, pk)
@@ -351,7 +360,8 @@ def submission_detail(request, pk):
     return render(request, "reports/submission_detail.html", {
         "sub": sub, "report": sub.report, "version": sub.version, "actions": actions,
         "attachments": list(sub.version.attachments.all()),
-        "adopt_form": AdoptForm(), "other_routes": other_routes,
+        "adopt_form": AdoptForm(publications=_office_publications(request.user) if actions["adopt"] else ()),
+        "other_routes": other_routes,
         **_history(request.user, sub.report),
         "editors": _office_editors(request.user) if actions["assign"] else [],
         "comment_form": CommentForm(actions=actions),
@@ -364,7 +374,7 @@ def submission_action(request, pk, action):
     sub = _submission_or_404(request, pk)
     user, post = request.user, request.POST
     if action == "adopt":
-        form = AdoptForm(post)
+        form = AdoptForm(post, publications=_office_publications(user))
         if not form.is_valid():
             messages.error(request, _("Choose the publication and how the report is adopted."))
             return redirect(sub)

@@ -117,3 +117,14 @@ def test_the_first_and_last_pages_as_png(pdf, tmp_path):
         subprocess.run(["pdftoppm", "-r", "80", "-png", "-singlefile", "-f", str(page), "-l", str(page), str(source),
                         str(SCREENSHOTS / name)], check=True, timeout=60)
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 1000
+
+
+def test_the_colophon_sits_at_the_foot_of_the_last_page(pdf):
+    """GB/T 9704 §7.4 (简报 practice alike): the 版记 ends the last page, its last rule on the text block's
+    bottom edge (297 − 35 mm), however short the last item is."""
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        last = document.pages[-1]
+        rules = sorted((r for r in [*last.lines, *last.rects] if mm(r["width"]) > 100), key=lambda r: r["bottom"])
+        assert rules, "no 版记 rules on the last page"
+        bottom = mm(rules[-1]["bottom"])
+        assert abs(bottom - (layout.PAGE_HEIGHT_MM - layout.BOTTOM_MM)) <= 1.0, bottom

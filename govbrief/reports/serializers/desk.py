@@ -6,13 +6,20 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from govbrief.core import limits
-from govbrief.core.serializers import AsciiPrimaryKeyRelatedField, IdListField, StrictCharField, StrictSerializer
+from govbrief.core.serializers import (
+    AsciiPrimaryKeyRelatedField,
+    IdListField,
+    StrictCharField,
+    StrictSerializer,
+    StrictSlugField,
+)
 from govbrief.orgs.models import User
 from govbrief.orgs.serializers import UnitBriefSerializer, UserBriefSerializer
 
-from ..choices import AdoptionMode, CommentAudience, Publication, Queue
+from ..choices import AdoptionMode, CommentAudience, Queue
 from ..models import Comment
 from ..services import BULK_ACTIONS
+
 
 class AssignSerializer(StrictSerializer):
     assignee = AsciiPrimaryKeyRelatedField(queryset=User.objects.all(),
@@ -44,7 +51,8 @@ class BulkSerializer(StrictSerializer):
     action = serializers.ChoiceField(choices=[(a, a) for a in BULK_ACTIONS])
     ids = IdListField(allow_empty=False, min_length=1, max_length=500)
     reason = StrictCharField(required=False, allow_blank=True, default="", max_length=limits.REASON_MAX_CHARS)
-    publication = serializers.ChoiceField(choices=Publication.choices, required=False, default=Publication.GENERAL)
+    publication = StrictSlugField(max_length=20, required=False, default="general",
+                                        help_text=_("The code of one of the office's publications."))
     mode = serializers.ChoiceField(choices=AdoptionMode.choices, required=False, default=AdoptionMode.AS_IS)
     assignee = AsciiPrimaryKeyRelatedField(queryset=User.objects.all(),
                                                   required=False, allow_null=True, default=None)

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from govbrief.core import limits
-from govbrief.core.serializers import IdListField, IndexedListField, StrictCharField, StrictSerializer
+from govbrief.core.serializers import IdListField, IndexedListField, StrictCharField, StrictSerializer, StrictSlugField
 from govbrief.orgs.models import Unit
 
-from ..choices import REPORTABLE_DISTRIBUTIONS, AdoptionMode, Distribution, Publication, ReportKind, Urgency
+from ..choices import REPORTABLE_DISTRIBUTIONS, AdoptionMode, Distribution, ReportKind, Urgency
 from ..models import Adoption, Attachment, Report, ReportEvent, ReportVersion, Submission
 from ..uploads import check_upload
 
@@ -134,8 +134,8 @@ class SubmitSerializer(StrictSerializer):
 
 
 class AdoptSerializer(StrictSerializer):
-    publication = serializers.ChoiceField(choices=Publication.choices, default=Publication.GENERAL,
-                                          label=_label(Adoption, "publication"))
+    publication = StrictSlugField(max_length=20, default="general", label=_label(Adoption, "publication"),
+                                        help_text=_("The code of one of the office's publications (GET /api/publications/)."))
     mode = serializers.ChoiceField(choices=AdoptionMode.choices, default=AdoptionMode.AS_IS,
                                    label=_label(Adoption, "mode"))
     note = StrictCharField(max_length=300, required=False, allow_blank=True, default="",

@@ -84,11 +84,13 @@ class EventSerializer(serializers.ModelSerializer):
 
 class AdoptionSerializer(serializers.ModelSerializer):
     office = UnitBriefSerializer(source="submission.to_unit", read_only=True)
+    publication = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    publication_name = serializers.CharField(source="publication.name", read_only=True)
     adopted_by = UserBriefSerializer(read_only=True)
 
     class Meta:
         model = Adoption
-        fields = ["id", "office", "level", "publication", "mode", "note", "adopted_by", "adopted_at"]
+        fields = ["id", "office", "level", "publication", "publication_name", "mode", "note", "adopted_by", "adopted_at"]
         read_only_fields = fields
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govbrief import events
+from govbrief.bulletins.publications import publication_for_adoption
 from govbrief.core import limits
 from govbrief.core.errors import ActionNotAllowed
 from govbrief.core.registry import forget_navigation
@@ -21,7 +22,7 @@ from govbrief.core.web import error_messages
 from govbrief.orgs.models import User
 
 from .. import permissions
-from ..choices import SUBMISSION_TRANSITIONS, AdoptionMode, CommentAudience, EventAction, Publication
+from ..choices import SUBMISSION_TRANSITIONS, AdoptionMode, CommentAudience, EventAction
 from ..events import COMMENT_KINDS
 from ..models import Comment, SavedFilter, Submission, SubmissionRead
 from ._common import lock_submission, record, require, require_state
@@ -116,7 +117,7 @@ class BulkResult:
 BULK_ACTIONS = ("adopt", "archive", "return", "assign")
 
 
-def submissions_bulk(*, user, ids: Sequence[int], action: str, reason: str = "", publication: str = Publication.GENERAL,
+def submissions_bulk(*, user, ids: Sequence[int], action: str, reason: str = "", publication: str = "general",
                      mode: str = AdoptionMode.AS_IS, assignee=None, note: str = "") -> list[BulkResult]:
     """Apply one screening action to many items. Each item goes through the same service as the
     single action, in its own transaction, so an item is either done or untouched; the result says
@@ -129,6 +130,9 @@ def submissions_bulk(*, user, ids: Sequence[int], action: str, reason: str = "",
         raise ValidationError({"reason": [_("Give the reason for returning them; the units will see it.")]})
     if action == "assign" and assignee is None:
         raise ValidationError({"assignee": [_("Choose whom to assign them to.")]})
+    if action == "adopt" and user.unit_id is not None:
+        # One publication for all: a code the office does not have is the request's error, not each item's.
+        publication = publication_for_adoption(user.unit, publication)
     found = {s.pk: s for s in inbox_for(user=user).filter(pk__in=list(ids))}
     results = []
     for pk in dict.fromkeys(ids):

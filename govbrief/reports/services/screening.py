@@ -7,10 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govbrief.bulletins.models import Publication
+from govbrief.bulletins.publications import publication_for_adoption
 from govbrief.core import limits
 
 from .. import permissions
-from ..choices import SUBMISSION_TRANSITIONS, AdoptionMode, EventAction, Publication, SubmissionState
+from ..choices import SUBMISSION_TRANSITIONS, AdoptionMode, EventAction, SubmissionState
 from ..models import Adoption, Submission
 from ._common import check_text, lock_submission, record, require, require_state
 
@@ -22,21 +24,21 @@ def screen_start(submission: Submission, editor, transition: str) -> Submission:
     return sub
 
 
-def submission_adopt(*, submission: Submission, editor, publication: str = Publication.GENERAL,
+def submission_adopt(*, submission: Submission, editor, publication: Publication | str = "general",
                      mode: str = AdoptionMode.AS_IS, note: str = "") -> Adoption:
+    """``publication`` is one of the office's publications, or its code (the API's "special")."""
     check_text(note, limits.NOTE_MAX_CHARS, "note")
-    if publication not in Publication.values:
-        raise ValidationError({"publication": [_("Choose a publication.")]})
     if mode not in AdoptionMode.values:
         raise ValidationError({"mode": [_("Choose how the report is adopted.")]})
     with transaction.atomic():
         sub = screen_start(submission, editor, "adopt")
-        adoption = Adoption.objects.create(submission=sub, level=sub.to_unit.level, publication=publication, mode=mode,
+        chosen = publication_for_adoption(sub.to_unit, publication)
+        adoption = Adoption.objects.create(submission=sub, level=sub.to_unit.level, publication=chosen, mode=mode,
                                            note=note, adopted_by=editor)
         sub.state, sub.decided_by, sub.decided_at = SubmissionState.ADOPTED, editor, timezone.now()
         sub.save(update_fields=["state", "decided_by", "decided_at"])
         record(EventAction.ADOPTED, actor=editor, target=sub, note=note, from_state=SubmissionState.SUBMITTED,
-               to_state=SubmissionState.ADOPTED, data={"adoption": adoption.pk, "publication": publication, "mode": mode,
+               to_state=SubmissionState.ADOPTED, data={"adoption": adoption.pk, "publication": chosen.code, "mode": mode,
                      "version": sub.version.number})
     return adoption
 

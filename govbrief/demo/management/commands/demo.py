@@ -77,7 +77,8 @@ class Command(BaseCommand):
         result = load_demo(reports=options["reports"], progress=progress)
         self.stdout.write(
             f"完成，用时 {result.seconds:.1f} 秒：新建单位 {result.units_created} 个、账号 {result.people_created} 个、"
-            f"报告 {result.reports_created} 条（已存在 {result.reports_skipped} 条，未重复创建）。"
+            f"报告 {result.reports_created} 条（已存在 {result.reports_skipped} 条，未重复创建）、"
+            f"刊物期次 {result.issues_created} 期。"
         )
         self.stdout.write("")
         self.print_accounts()

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from govbrief.core import limits
+from govbrief.orgs.models import Unit, User
+
+from .models import Issue, Publication
+
+
+class PeopleField(forms.ModelMultipleChoiceField):
+    """Choices that answer a clear error, not a crash, for ids out of the database's range."""
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except (OverflowError, ValueError) as exc:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                        params={"value": "…"}) from exc
+
+
+def reader_querysets(office) -> tuple:
+    """Whom an office's bulletins may go to: people and units of its own tree and the offices above."""
+    ids = [office.pk, *(u.pk for u in office.ancestors())]
+    units = Unit.objects.filter(is_active=True).filter(
+        pk__in=[*ids, *Unit.objects.filter(parent_id__in=ids).values_list("pk", flat=True)]).order_by("sort_order", "id")
+    people = User.objects.filter(is_active=True, unit_id__in=ids).select_related("unit").order_by("unit_id", "username")
+    return people, units
+
+
+class IssueForm(forms.ModelForm):
+    readers = PeopleField(label=_("Readers (people)"), queryset=User.objects.none(), required=False,
+                          widget=forms.CheckboxSelectMultiple)
+    reader_units = PeopleField(label=_("Readers (units)"), queryset=Unit.objects.none(), required=False,
+                               widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Issue
+        fields = ["editor_note", "classification", "line_bao", "line_song", "line_fa", "readers", "reader_units"]
+        widgets = {"editor_note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        people, units = reader_querysets(office)
+        self.fields["readers"].queryset = people
+        self.fields["reader_units"].queryset = units
+        self.fields["editor_note"].max_length = limits.REASON_MAX_CHARS
+
+
+class ItemForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=limits.TITLE_MAX_CHARS)
+    body = forms.CharField(label=_("Body"), widget=forms.Textarea(attrs={"rows": 16, "class": "body"}),
+                           max_length=limits.BODY_MAX_CHARS)
+    note = forms.CharField(label=_("Editor's note (编者按)"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                           max_length=limits.REASON_MAX_CHARS)
+
+
+class PublicationForm(forms.ModelForm):
+    readers = PeopleField(label=_("Default readers (people)"), queryset=User.objects.none(), required=False,
+                          widget=forms.CheckboxSelectMultiple)
+    reader_units = PeopleField(label=_("Default readers (units)"), queryset=Unit.objects.none(), required=False,
+                               widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Publication
+        fields = ["name", "code", "masthead", "frequency", "tier", "classification", "line_bao", "line_song",
+                  "line_fa", "printed_by", "total_offset", "sort_order", "is_active", "readers", "reader_units"]
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.office = office
+        people, units = reader_querysets(office)
+        self.fields["readers"].queryset = people
+        self.fields["reader_units"].queryset = units
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("readers", "reader_units")}
