@@ -4,6 +4,7 @@ and the adoptions each item credits, and who read what."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -40,7 +41,8 @@ class Publication(ChoiceDisplay, models.Model):
     line_fa = models.CharField(_("发 line"), max_length=300, blank=True)
     printed_by = models.CharField(_("issued by (印发)"), max_length=100, blank=True,
                                   help_text=_("The office's name when empty."))
-    total_offset = models.PositiveIntegerField(_("issues before govbrief"), default=0)
+    total_offset = models.PositiveIntegerField(_("issues before govbrief"), default=0,
+                                               validators=[MaxValueValidator(999_999)])
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
     created_at = models.DateTimeField(_("created"), default=timezone.now)

@@ -14,6 +14,7 @@ from govbrief.reports.choices import SubmissionState
 from govbrief.reports.models import Adoption, Report
 from govbrief.reports.selectors import submissions_visible_to
 
+from . import permissions
 from .choices import IssueState
 from .models import Attention, Issue, Item, ItemSource, Publication, ReadReceipt
 
@@ -70,7 +71,8 @@ def adoptions_to_compose(*, user, issue: Issue, query: str = "", limit: int = 50
 
 def adoptions_by_ids(*, user, issue: Issue, ids) -> list[Adoption]:
     subs = submissions_visible_to(user=user, to_unit_id=issue.publication.office_id)
-    found = {a.pk: a for a in Adoption.objects.filter(pk__in=list(ids), submission__in=subs.values("pk"))}
+    found = {a.pk: a for a in Adoption.objects.filter(pk__in=list(ids), submission__in=subs.values("pk")).select_related(
+        "submission__version", "submission__origin_unit")}
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -90,10 +92,13 @@ class Publishing:
 
 
 def report_publishing(*, user, report: Report) -> list[Publishing]:
-    """The bulletins that printed the report (its own or a composite it went into), as its unit and the
-    offices it passed see them: published and withdrawn issues, plus drafts of the viewer's office."""
-    sources = (ItemSource.objects.restrict(user) | ItemSource.objects.filter(
-        item__issue__publication__office_id=user.unit_id)).filter(adoption__submission__report=report) \
+    """The bulletins that printed the report (its own or a composite it went into): the published issues
+    whose items the user may see (the credited unit sees its own), and to the office's editors their
+    issues in every state."""
+    sources = ItemSource.objects.restrict(user)
+    if permissions.may_edit_bulletins(user):  # the office's editors see their drafts' items too
+        sources = sources | ItemSource.objects.filter(item__issue__publication__office_id=user.unit_id)
+    sources = sources.filter(adoption__submission__report=report) \
         .select_related("item", "item__issue", "item__issue__publication", "item__issue__publication__office") \
         .order_by("item__issue__published_at", "item_id").distinct()
     readable = set(issues_visible_to(user=user).filter(

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,8 +53,17 @@ def _record(action: str, *, actor, issue: Issue, note: str = "", from_state: str
 
 
 def _lock_issue(issue: Issue) -> Issue:
-    Issue.objects.select_for_update(of=("self",)).filter(pk=issue.pk).first()
+    """The issue's row, locked; one deleted meanwhile (a second click on "delete") is a clear refusal."""
+    if Issue.objects.select_for_update(of=("self",)).filter(pk=issue.pk).first() is None:
+        raise TransitionError(_("This issue no longer exists."), code="gone")
     return Issue.objects.select_related("publication", "publication__office").get(pk=issue.pk)
+
+
+def _item_of(issue: Issue, item: Item) -> Item:
+    found = Item.objects.select_related("version", "version__report").filter(pk=item.pk, issue=issue).first()
+    if found is None:
+        raise TransitionError(_("This item is no longer in the issue."), code="gone")
+    return found
 
 
 def _text(value: str, limit: int, field: str, label: str) -> str:
@@ -87,7 +96,11 @@ def publication_save(*, user: User, office: Unit, publication: Publication | Non
             setattr(publication, name, value.strip() if isinstance(value, str) else value)
         publication.full_clean()
         created = publication.pk is None
-        publication.save()
+        try:
+            with transaction.atomic():
+                publication.save()
+        except IntegrityError as exc:  # the same code or name saved by someone else a moment ago
+            raise ValidationError({"code": [_("This office already has a publication with this code.")]}) from exc
         if readers is not None:
             publication.readers.set(list(readers))
         if reader_units is not None:
@@ -152,8 +165,10 @@ def issue_update(*, issue: Issue, editor: User, data: dict, readers: Iterable[Us
 def _adoptions_for(issue: Issue, adoptions: Iterable[Adoption]) -> list[Adoption]:
     """The adoptions, checked: adopted by this issue's office and still standing."""
     ids = [a.pk for a in adoptions]
+    # Locked, so that an adoption being withdrawn (adoption_withdraw) is either gone or printed, never both.
+    locked = set(Adoption.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
     found = {a.pk: a for a in Adoption.objects.select_related("submission", "submission__version").filter(
-        pk__in=ids, submission__to_unit_id=issue.publication.office_id, submission__state=SubmissionState.ADOPTED)}
+        pk__in=locked, submission__to_unit_id=issue.publication.office_id, submission__state=SubmissionState.ADOPTED)}
     errors = {f"adoptions[{i}]": [_("Not an adoption of this office.")] for i, pk in enumerate(ids) if pk not in found}
     if errors:
         raise ValidationError(errors)
@@ -194,6 +209,18 @@ def item_add(*, issue: Issue, editor: User, adoptions: Sequence[Adoption], note:
     return items
 
 
+def items_into_issue(*, issue: Issue | None, publication: Publication | None, editor: User,
+                     adoptions: Sequence[Adoption]) -> list[Item]:
+    """The inbox's "into a bulletin": the adoptions into a draft issue, or into a new issue of
+    ``publication`` — in one transaction, so a refusal leaves no empty draft behind."""
+    with transaction.atomic():
+        if issue is None:
+            if publication is None:
+                raise ValidationError({"target": [_("Choose a draft issue or a publication for a new one.")]})
+            issue = issue_create(publication=publication, editor=editor)
+        return item_add(issue=issue, editor=editor, adoptions=adoptions)
+
+
 def item_edit(*, item: Item, editor: User, title: str, body: str, note: str = "") -> Item:
     """Edit an item in place. The unit's signed text stays as it was: the office's edit becomes a new
     version of the report derived from the one it received (the lineage, as forwarding keeps it)."""
@@ -205,7 +232,7 @@ def item_edit(*, item: Item, editor: User, title: str, body: str, note: str = ""
         issue = _lock_issue(item.issue)
         _require(permissions.may_compose(editor, issue.publication), _("Only the office's editors compose its bulletins."))
         _require_state(issue, "compose")
-        item = Item.objects.select_related("version", "version__report").get(pk=item.pk, issue=issue)
+        item = _item_of(issue, item)
         title, body = title.strip(), clean_body(body)
         fields = [name for name, value in (("title", title), ("body", body), ("note", note))
                   if getattr(item, name) != value]
@@ -232,7 +259,7 @@ def item_remove(*, item: Item, editor: User) -> None:
         issue = _lock_issue(item.issue)
         _require(permissions.may_compose(editor, issue.publication), _("Only the office's editors compose its bulletins."))
         _require_state(issue, "compose")
-        item = Item.objects.get(pk=item.pk, issue=issue)
+        item = _item_of(issue, item)
         adoptions = list(item.sources.values_list("adoption_id", flat=True))
         pk = item.pk
         item.delete()
@@ -259,12 +286,15 @@ def items_reorder(*, issue: Issue, editor: User, order: Sequence[int]) -> list[I
 
 
 def item_move(*, item: Item, editor: User, step: int) -> list[Item]:
-    """Move an item up (-1) or down (+1) one place."""
-    ids = list(item.issue.items.order_by("position", "id").values_list("pk", flat=True))
-    index = ids.index(item.pk)
-    target = max(0, min(len(ids) - 1, index + step))
-    ids.insert(target, ids.pop(index))
-    return items_reorder(issue=item.issue, editor=editor, order=ids)
+    """Move an item up (-1) or down (+1) one place: the order is read under the issue's lock."""
+    with transaction.atomic():
+        issue = _lock_issue(item.issue)
+        item = _item_of(issue, item)
+        ids = list(issue.items.order_by("position", "id").values_list("pk", flat=True))
+        index = ids.index(item.pk)
+        target = max(0, min(len(ids) - 1, index + step))
+        ids.insert(target, ids.pop(index))
+        return items_reorder(issue=issue, editor=editor, order=ids)
 
 
 def item_merge(*, issue: Issue, editor: User, adoptions: Sequence[Adoption], title: str, body: str,
@@ -282,11 +312,20 @@ def item_merge(*, issue: Issue, editor: User, adoptions: Sequence[Adoption], tit
         _require(permissions.may_compose(editor, issue.publication), _("Only the office's editors compose its bulletins."))
         _require_state(issue, "compose")
         chosen = _adoptions_for(issue, adoptions)
+        in_composites = set(ItemSource.objects.filter(item__issue=issue, item__is_composite=True, adoption__in=chosen)
+                            .values_list("adoption_id", flat=True))
+        errors = {f"adoptions[{i}]": [_("Already in a composite item of this issue.")]
+                  for i, a in enumerate(chosen) if a.pk in in_composites}
+        if errors:
+            raise ValidationError(errors)
         if issue.items.count() + 1 > MAX_ITEMS:
             raise ValidationError({"adoptions": [_("An issue holds at most %(n)d items.") % {"n": MAX_ITEMS}]})
         # A report printed on its own in this issue moves into the composite.
-        singles = Item.objects.filter(issue=issue, is_composite=False, sources__adoption__in=chosen)
-        singles.delete()
+        for single in Item.objects.filter(issue=issue, is_composite=False, sources__adoption__in=chosen).distinct():
+            removed = list(single.sources.values_list("adoption_id", flat=True))
+            pk = single.pk
+            single.delete()
+            _record(IssueAction.ITEM_REMOVED, actor=editor, issue=issue, data={"item": pk, "adoptions": removed})
         item = Item.objects.create(issue=issue, position=_next_position(issue), title=title.strip(),
                                    body=clean_body(body), note=note, is_composite=True, created_by=editor)
         ItemSource.objects.bulk_create([ItemSource(item=item, adoption=a, unit_id=a.submission.origin_unit_id)
@@ -425,7 +464,9 @@ def adoption_withdraw(*, submission: Submission, editor: User, reason: str) -> S
         _require(report_permissions.may_screen(editor, sub), _("Only editors of the receiving office may screen this report."))
         if sub.state != SubmissionState.ADOPTED:
             raise TransitionError(_("Only an adopted report's adoption can be withdrawn."), code="illegal_transition")
-        adoption = Adoption.objects.select_related("publication").get(submission=sub)
+        # Locked before the bulletins are checked: an editor adding it to an issue waits (_adoptions_for).
+        adoption = Adoption.objects.select_for_update().get(submission=sub)
+        adoption = Adoption.objects.select_related("publication").get(pk=adoption.pk)
         if sub.forwards.exists():
             raise TransitionError(_("It has been forwarded; its adoption can no longer be withdrawn."),
                                   code="illegal_transition")
@@ -438,11 +479,14 @@ def adoption_withdraw(*, submission: Submission, editor: User, reason: str) -> S
         if pending.exists():
             raise TransitionError(_("An issue awaiting approval prints it: return that issue first."),
                                   code="illegal_transition")
-        for source in ItemSource.objects.filter(adoption=adoption).select_related("item"):
+        for source in ItemSource.objects.filter(adoption=adoption).select_related("item", "item__issue"):
             item = source.item
             source.delete()
             if not item.is_composite or not item.sources.exists():
+                pk = item.pk
                 item.delete()
+                _record(IssueAction.ITEM_REMOVED, actor=editor, issue=item.issue, note=reason,
+                        data={"item": pk, "adoptions": [adoption.pk]})
         data = {"adoption": adoption.pk, "publication": adoption.publication.code, "version": sub.version.number}
         adoption.delete()
         sub.state, sub.decided_by, sub.decided_at = SubmissionState.ARCHIVED, editor, timezone.now()
@@ -475,6 +519,8 @@ def attention_toggle(*, item: Item, reader: User, remark: str = "") -> Attention
     """A leader marks an item for attention (圈阅), or takes the mark back. The office and the
     credited units are told of a new mark."""
     _require(permissions.may_mark(reader), _("Only leaders mark items for attention."))
+    _require(Issue.objects.restrict(reader).filter(pk=item.issue_id).exists(),
+             _("Only readers of the issue mark its items."))
     remark = _text(remark, 200, "remark", _("Remark"))
     with transaction.atomic():
         issue = _lock_issue(item.issue)

@@ -55,7 +55,7 @@ def issue_list(request):
     state = state if state in IssueState.values else ""
     editor = permissions.may_edit_bulletins(user)
     publications = list(selectors.publications_visible_to(user=user).filter(
-        office_id=user.unit_id)) if editor else []
+        office_id=user.unit_id, is_active=True)) if editor else []
     if editor and not publications:
         publications = ensure_publications(user.unit)
     page = paginate(request, selectors.issue_list(user=user, publication=publication, state=state))
@@ -119,6 +119,8 @@ def _compose(request, issue: Issue, actions, form: IssueForm | None = None):
 @require_POST
 def issue_update(request, pk):
     issue = _issue_or_404(request, pk)
+    if not permissions.issue_actions(request.user, issue)["compose"]:
+        raise PermissionDenied
     form = IssueForm(request.POST, instance=Issue.objects.get(pk=issue.pk), office=issue.publication.office)
     if form.is_valid():
         data = {k: form.cleaned_data[k] for k in services.ISSUE_FIELDS}
@@ -192,6 +194,7 @@ def item_action(request, pk, action):
     elif action in ("up", "down"):
         run_service(request, services.item_move, item=item, editor=user, step=-1 if action == "up" else 1)
     elif action == "mark":
+        _issue_or_404(request, item.issue_id)  # a credited unit sees the item, but marks only what it may read
         mark = run_service(request, services.attention_toggle, item=item, reader=user,
                            remark=request.POST.get("remark", ""))
         if mark is True:
@@ -241,7 +244,10 @@ def issue_download(request, pk, fmt):
     stored = issue.docx_file if fmt == "docx" else issue.pdf_file
     name = f"{file_stem(issue)}.{fmt}"
     if stored and issue.state == IssueState.PUBLISHED:
-        return FileResponse(stored.open("rb"), as_attachment=fmt == "docx", filename=name)
+        try:
+            return FileResponse(stored.open("rb"), as_attachment=fmt == "docx", filename=name)
+        except FileNotFoundError:
+            pass  # lost from the storage: rendered again below
     if fmt == "docx":
         content = render_docx(issue)
         mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -336,23 +342,21 @@ def from_inbox(request):
     publications = ensure_publications(office)
     target = post.get("target", "")
     if post.get("confirm") and adopted:
-        issue = None
-        if target.startswith("new-"):
-            publication = next((p for p in publications if str(p.pk) == target[4:]), None)
-            if publication is not None:
-                issue = run_service(request, services.issue_create, publication=publication, editor=user)
-        else:
-            issue = next((i for i in drafts if str(i.pk) == target), None)
-        if not isinstance(issue, Issue):
+        publication = next((p for p in publications if f"new-{p.pk}" == target), None)
+        issue = next((i for i in drafts if str(i.pk) == target), None)
+        merge = post.get("confirm") == "merge"
+        if publication is None and issue is None:
             messages.error(request, _("Choose a draft issue or a publication for a new one."))
-        elif post.get("confirm") == "merge":
-            query = "&".join(f"a={a.pk}" for a in adopted)
-            return redirect(f"{reverse('bulletins:merge', args=[issue.pk])}?{query}")
+        elif merge:
+            issue = issue or run_service(request, services.issue_create, publication=publication, editor=user)
+            if isinstance(issue, Issue):
+                query = "&".join(f"a={a.pk}" for a in adopted)
+                return redirect(f"{reverse('bulletins:merge', args=[issue.pk])}?{query}")
         else:
-            if run_service(request, services.item_add, issue=issue, editor=user, adoptions=adopted,
-                           success=_("%(n)d item(s) added.") % {"n": len(adopted)}):
-                return redirect(issue)
-            return redirect(issue)
+            items = run_service(request, services.items_into_issue, issue=issue, publication=publication, editor=user,
+                                adoptions=adopted, success=_("%(n)d item(s) added.") % {"n": len(adopted)})
+            if items:
+                return redirect(items[0].issue)
     return render(request, "bulletins/from_inbox.html", {
         "adopted": adopted, "skipped": skipped, "drafts": drafts, "publications": publications, "target": target,
     })

@@ -75,8 +75,10 @@ def version_rule(user, *, report_id: int | None = None, **scope) -> Q:
 
 @visibility.rule(Attachment)
 def attachment_rule(user, **scope) -> Q:
-    """An attachment is read through a version the user may read."""
-    return Q(version__in=ReportVersion.objects.restrict(user, **scope).values("pk"))
+    """An attachment is read through a version the user's unit reached or wrote (the version rule
+    itself, without the grants later apps add: a bulletin's reader reads the printed text, never the
+    report's attachments)."""
+    return Q(version__in=ReportVersion.objects.filter(version_rule(user, **scope)).values("pk"))
 
 
 @visibility.rule(Comment, superusers_see_all=False)

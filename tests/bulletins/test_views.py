@@ -191,3 +191,43 @@ def test_adopted_items_ticked_in_the_inbox_go_into_a_new_issue_or_a_composite(cl
     # Another office's editor reaches none of these items.
     login(client, w.city2_editor)
     assert "乙县" not in client.post(reverse("bulletins:from-inbox"), {"ids": ids}).content.decode()
+
+
+def test_a_reader_reads_the_printed_text_but_not_the_reports_attachments(client, desk):
+    from govbrief.reports import services as report_services
+    from govbrief.reports.models import Attachment
+
+    from ..factories import pdf_file, signed_report
+
+    w = desk.world
+    report = signed_report(w.county_informant, w.county_signer, title="带附件的信息")
+    report_services.report_new_version(report=report, user=w.county_informant)
+    report_services.attachment_add(report=report, user=w.county_informant, uploaded=pdf_file())
+    report_services.report_sign_off(report=report, signer=w.county_signer)
+    (sub,) = report_services.report_submit(report=report, user=w.county_informant, targets=[w.city])
+    adoption = report_services.submission_adopt(submission=sub, editor=w.city_editor)
+    issue = services.issue_create(publication=desk.general, editor=w.city_editor)
+    services.item_add(issue=issue, editor=w.city_editor, adoptions=[adoption])
+    desk.publish(issue)
+    issue.reader_units.add(w.county2)
+    attachment = Attachment.objects.get(version__report=report, version=sub.version)
+    login(client, w.county2_informant)  # a reader in another unit than the office and the reporting unit
+    assert client.get(issue.get_absolute_url()).status_code == 200
+    assert client.get(reverse("reports:attachment", args=[attachment.pk])).status_code == 404
+
+
+def test_a_reader_cannot_reach_the_composing_page_by_posting_to_it(client, desk):
+    issue = desk.publish(desk.issue())
+    login(client, desk.world.city_leader)
+    response = client.post(reverse("bulletins:update", args=[issue.pk]), {"editor_note": "x"})
+    assert response.status_code == 403
+
+
+def test_an_adoption_already_in_a_composite_is_not_credited_twice(desk):
+    w = desk.world
+    issue = desk.issue(items=0)
+    services.item_merge(issue=issue, editor=w.city_editor, adoptions=desk.adoptions[:2], title="综合一", body="正文")
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.item_merge(issue=issue, editor=w.city_editor, adoptions=desk.adoptions[1:], title="综合二", body="正文")
