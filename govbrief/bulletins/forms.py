@@ -4,20 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from govbrief.core import limits
+from govbrief.core.forms import BoundedModelMultipleChoiceField
 from govbrief.orgs.models import Unit, User
 
 from .models import Issue, Publication
-
-
-class PeopleField(forms.ModelMultipleChoiceField):
-    """Choices that answer a clear error, not a crash, for ids out of the database's range."""
-
-    def _check_values(self, value):
-        try:
-            return super()._check_values(value)
-        except (OverflowError, ValueError) as exc:
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
-                                        params={"value": "…"}) from exc
 
 
 def reader_querysets(office) -> tuple:
@@ -30,9 +20,9 @@ def reader_querysets(office) -> tuple:
 
 
 class IssueForm(forms.ModelForm):
-    readers = PeopleField(label=_("Readers (people)"), queryset=User.objects.none(), required=False,
+    readers = BoundedModelMultipleChoiceField(label=_("Readers (people)"), queryset=User.objects.none(), required=False,
                           widget=forms.CheckboxSelectMultiple)
-    reader_units = PeopleField(label=_("Readers (units)"), queryset=Unit.objects.none(), required=False,
+    reader_units = BoundedModelMultipleChoiceField(label=_("Readers (units)"), queryset=Unit.objects.none(), required=False,
                                widget=forms.CheckboxSelectMultiple)
 
     class Meta:
@@ -57,9 +47,9 @@ class ItemForm(forms.Form):
 
 
 class PublicationForm(forms.ModelForm):
-    readers = PeopleField(label=_("Default readers (people)"), queryset=User.objects.none(), required=False,
+    readers = BoundedModelMultipleChoiceField(label=_("Default readers (people)"), queryset=User.objects.none(), required=False,
                           widget=forms.CheckboxSelectMultiple)
-    reader_units = PeopleField(label=_("Default readers (units)"), queryset=Unit.objects.none(), required=False,
+    reader_units = BoundedModelMultipleChoiceField(label=_("Default readers (units)"), queryset=Unit.objects.none(), required=False,
                                widget=forms.CheckboxSelectMultiple)
 
     class Meta:

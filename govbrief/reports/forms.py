@@ -3,6 +3,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from govbrief.core import limits
+from govbrief.core.forms import BoundedModelMultipleChoiceField
 from govbrief.orgs.models import Unit
 
 from .choices import AdoptionMode, CommentAudience, Distribution, ReportKind, Urgency
@@ -83,15 +84,7 @@ class AdoptForm(forms.Form):
         self.fields["publication"].choices = publication_choices(publications)
 
 
-class UnitsField(forms.ModelMultipleChoiceField):
-    """Unit choices that answer a clear error, not a crash, for ids out of the database's range."""
-
-    def _check_values(self, value):
-        try:
-            return super()._check_values(value)
-        except OverflowError as exc:
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
-                                        params={"value": "…"}) from exc
+UnitsField = BoundedModelMultipleChoiceField
 
 
 class ForwardForm(forms.Form):
