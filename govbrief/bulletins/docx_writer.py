@@ -203,20 +203,6 @@ def _items(document, doc: BulletinDoc) -> None:
             _font(source.add_run(f"（{item.source}）"), faces["kai"], layout.BODY_PT)
 
 
-def _pin_to_foot(table) -> None:
-    """Position the 版记 at the foot of the text block of its page, the way offices set it by hand in
-    Word and WPS (表格属性 → 定位 → 垂直：底端，相对于页边距): it ends the last page however short
-    the last item (GB/T 9704 §7.4), as the PDF's does."""
-    position = OxmlElement("w:tblpPr")
-    for name, value in (("w:leftFromText", "0"), ("w:rightFromText", "0"), ("w:topFromText", "0"),
-                        ("w:bottomFromText", "0"), ("w:vertAnchor", "margin"), ("w:horzAnchor", "margin"),
-                        ("w:tblpXSpec", "center"), ("w:tblpYSpec", "bottom")):
-        position.set(qn(name), value)
-    properties = table._tbl.tblPr
-    style = properties.find(qn("w:tblStyle"))  # the schema's order: tblStyle, then tblpPr
-    properties.insert(0 if style is None else list(properties).index(style) + 1, position)
-
-
 def _colophon(document, doc: BulletinDoc) -> None:
     """The 版记: a table as wide as the 版心, a thick rule above its first line and below its last,
     thin ones between."""
@@ -230,12 +216,13 @@ def _colophon(document, doc: BulletinDoc) -> None:
     table = document.add_table(rows=len(rows), cols=1)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    _pin_to_foot(table)
     for index, text in enumerate(rows):
         cell = table.rows[index].cells[0]
         cell.width = Mm(layout.TEXT_WIDTH_MM)
         paragraph = cell.paragraphs[0]
         _spacing(paragraph)
+        # The 版记 is never split across two pages: each line keeps with the next, as Word and WPS move it.
+        paragraph.paragraph_format.keep_with_next = index < len(rows) - 1
         paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(layout.TEXT_WIDTH_MM - 4), WD_TAB_ALIGNMENT.RIGHT)
         paragraph.paragraph_format.left_indent = Pt(layout.PAGE_NUMBER_PT)  # 左右各空一字
         _font(paragraph.add_run(text), faces["body"], layout.PAGE_NUMBER_PT)

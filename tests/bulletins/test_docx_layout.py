@@ -134,12 +134,7 @@ def test_the_colophon_lists_the_readers_between_thick_and_thin_rules(document):
     assert abs(rule(1, "top") - 0.25) < 0.05
 
 
-def test_the_colophon_is_positioned_at_the_foot_of_the_text_block(document):
-    """GB/T 9704 §7.4: the 版记 ends the last page; in Word and WPS that is a table positioned at the
-    bottom, relative to the margins (表格定位：底端，相对于页边距)."""
-    position = document.tables[-1]._tbl.tblPr.find(qn("w:tblpPr"))
-    assert position is not None
-    assert position.get(qn("w:vertAnchor")) == "margin" and position.get(qn("w:tblpYSpec")) == "bottom"
-    # In the order the schema wants, so Word opens the file without "unreadable content".
-    children = [child.tag for child in document.tables[-1]._tbl.tblPr]
-    assert children.index(qn("w:tblpPr")) < children.index(qn("w:tblW"))
+def test_the_colophon_is_kept_on_one_page(document):
+    """Its lines keep together: a 版记 split over two pages is a misprint."""
+    rows = [row.cells[0].paragraphs[0] for row in document.tables[-1].rows]
+    assert [p.paragraph_format.keep_with_next for p in rows] == [True] * (len(rows) - 1) + [False]
