@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from govbrief.orgs.choices import Role
@@ -91,21 +92,37 @@ class Publishing:
     state: str
 
 
+def _printed(report_id: int) -> bool:
+    """Whether any bulletin item credits the report: one index probe, in plain SQL because every report
+    and submission page asks it and building the ORM query cost more than running it (issue 14)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {ItemSource._meta.db_table} WHERE report_id = %s LIMIT 1", [report_id])
+        return cursor.fetchone() is not None
+
+
 def report_publishing(*, user, report: Report) -> list[Publishing]:
     """The bulletins that printed the report (its own or a composite it went into): the published issues
-    whose items the user may see (the credited unit sees its own), and to the office's editors their
-    issues in every state."""
-    sources = ItemSource.objects.restrict(user)
-    if permissions.may_edit_bulletins(user):  # the office's editors see their drafts' items too
-        sources = sources | ItemSource.objects.filter(item__issue__publication__office_id=user.unit_id)
-    sources = sources.filter(adoption__submission__report=report) \
-        .select_related("item", "item__issue", "item__issue__publication", "item__issue__publication__office") \
-        .order_by("item__issue__published_at", "item_id").distinct()
-    readable = set(issues_visible_to(user=user).filter(
-        pk__in=[s.item.issue_id for s in sources]).values_list("pk", flat=True)) if sources else set()
-    rows = []
+    the user may read, those crediting the user's unit (the credited unit sees where its report went),
+    and to the office's editors their issues in every state.
+
+    Read as plain rows and checked here rather than through the visibility rules' nested subqueries:
+    every report page asks this, and most reports were never printed (one indexed query then)."""
+    if not _printed(report.pk):
+        return []
+    sources = list(ItemSource.objects.filter(report_id=report.pk).select_related(
+        "item", "item__issue", "item__issue__publication", "item__issue__publication__office")
+        .order_by("item__issue__published_at", "item_id"))
+    issue_ids = {s.item.issue_id for s in sources}
+    readable = set(issues_visible_to(user=user).filter(pk__in=issue_ids).values_list("pk", flat=True))
+    editor = permissions.may_edit_bulletins(user)
+    rows, seen = [], set()
     for source in sources:
         issue = source.item.issue
+        own_office = editor and issue.publication.office_id == user.unit_id
+        credited = issue.state == IssueState.PUBLISHED and source.unit_id == user.unit_id
+        if not (issue.pk in readable or own_office or credited) or (issue.pk, source.item_id) in seen:
+            continue
+        seen.add((issue.pk, source.item_id))
         rows.append(Publishing(publication=str(issue.publication), issue_label=issue.number_label,
                                issued_on=issue.issued_on, item_title=source.item.title,
                                composite=source.item.is_composite, office=issue.publication.office.name,

@@ -201,7 +201,8 @@ def item_add(*, issue: Issue, editor: User, adoptions: Sequence[Adoption], note:
             item = Item.objects.create(issue=issue, position=position + offset, title=version.title, body=version.body,
                                        note=_text(note, limits.NOTE_MAX_CHARS, "note", _("Note")), version=version,
                                        created_by=editor)
-            ItemSource.objects.create(item=item, adoption=adoption, unit_id=adoption.submission.origin_unit_id)
+            ItemSource.objects.create(item=item, adoption=adoption, unit_id=adoption.submission.origin_unit_id,
+                                      report_id=adoption.submission.report_id)
             items.append(item)
             _record(IssueAction.ITEM_ADDED, actor=editor, issue=issue,
                     data={"item": item.pk, "adoptions": [adoption.pk], "version": version.number})
@@ -328,8 +329,8 @@ def item_merge(*, issue: Issue, editor: User, adoptions: Sequence[Adoption], tit
             _record(IssueAction.ITEM_REMOVED, actor=editor, issue=issue, data={"item": pk, "adoptions": removed})
         item = Item.objects.create(issue=issue, position=_next_position(issue), title=title.strip(),
                                    body=clean_body(body), note=note, is_composite=True, created_by=editor)
-        ItemSource.objects.bulk_create([ItemSource(item=item, adoption=a, unit_id=a.submission.origin_unit_id)
-                                        for a in chosen])
+        ItemSource.objects.bulk_create([ItemSource(item=item, adoption=a, unit_id=a.submission.origin_unit_id,
+                                                   report_id=a.submission.report_id) for a in chosen])
         Adoption.objects.filter(pk__in=[a.pk for a in chosen]).update(mode=AdoptionMode.MERGED)
         units = list(dict.fromkeys(a.submission.origin_unit_id for a in chosen))
         _record(IssueAction.MERGED, actor=editor, issue=issue,

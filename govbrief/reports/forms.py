@@ -80,8 +80,9 @@ class AdoptForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args, publications=(), **kwargs):
+        """``publications``: the office's, as (code, name) choices (views.office_publication_choices)."""
         super().__init__(*args, **kwargs)
-        self.fields["publication"].choices = publication_choices(publications)
+        self.fields["publication"].choices = list(publications)
 
 
 UnitsField = BoundedModelMultipleChoiceField
@@ -112,7 +113,7 @@ class BulkForm(forms.Form):
 
     def __init__(self, *args, editors=(), action="adopt", publications=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["publication"].choices = publication_choices(publications)
+        self.fields["publication"].choices = list(publications)
         self.editors = {e.pk: e for e in editors}
         self.fields["assignee"].choices = [("", _("Assign to…"))] + [(e.pk, str(e)) for e in editors]
         for name in list(self.fields):

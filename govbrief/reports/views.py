@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from govbrief.bulletins.publications import ensure_publications
 from govbrief.bulletins.selectors import report_publishing
-from govbrief.core.registry import list_query, unit_cache_key
+from govbrief.core.registry import cached_figures, list_query, unit_cache_key
 from govbrief.core.web import paginate, parse_ids, role_required, run_service
 from govbrief.locks.exceptions import LockHeld
 from govbrief.orgs.choices import DRAFTING_ROLES, SCREENING_ROLES
@@ -25,7 +25,7 @@ from . import permissions, selectors, services
 from .choices import CommentAudience, ReportKind, ReportState
 from .docx_import import import_docx
 from .filters import InboxFilterSet
-from .forms import AdoptForm, BulkForm, CommentForm, DocxImportForm, ForwardForm, ReportForm
+from .forms import AdoptForm, BulkForm, CommentForm, DocxImportForm, ForwardForm, ReportForm, publication_choices
 from .models import Attachment, Report, ReportVersion, Submission
 
 # The pages of a role (SPEC §1): anyone else gets 403, not a page whose buttons then refuse.
@@ -324,7 +324,7 @@ def inbox_bulk(request):
         return redirect("reports:inbox")
     items = selectors.inbox_rows(list(selectors.inbox_for(user=user).filter(pk__in=ids)))
     form = BulkForm(post if post.get("confirm") else None, editors=_office_editors(user), action=action,
-                    publications=_office_publications(user),
+                    publications=_office_publications(request),
                     initial={"assignee": post.get("assignee")})
     if post.get("confirm") and form.is_valid():
         data = form.cleaned_data
@@ -343,8 +343,14 @@ def inbox_bulk(request):
 BULK_LABELS = {"adopt": _("Adopt"), "archive": _("Keep for reference"), "return": _("Return"), "assign": _("Assign")}
 
 
-def _office_publications(user):
-    return ensure_publications(user.unit) if user.unit_id else []
+def _office_publications(request) -> list[tuple[str, str]]:
+    """The office's publications as the adopt form's choices, kept with the navigation's figures: a
+    change to them is an event of the office, which gives the key a new generation."""
+    unit = request.user.unit
+    if unit is None:
+        return []
+    return cached_figures(unit_cache_key(request, "publications"),
+                          lambda: publication_choices(ensure_publications(unit)))
 
 
 @login_required
@@ -360,7 +366,7 @@ def submission_detail(request, pk):
     return render(request, "reports/submission_detail.html", {
         "sub": sub, "report": sub.report, "version": sub.version, "actions": actions,
         "attachments": list(sub.version.attachments.all()),
-        "adopt_form": AdoptForm(publications=_office_publications(request.user) if actions["adopt"] else ()),
+        "adopt_form": AdoptForm(publications=_office_publications(request) if actions["adopt"] else ()),
         "other_routes": other_routes,
         **_history(request.user, sub.report),
         "editors": _office_editors(request.user) if actions["assign"] else [],
@@ -374,7 +380,7 @@ def submission_action(request, pk, action):
     sub = _submission_or_404(request, pk)
     user, post = request.user, request.POST
     if action == "adopt":
-        form = AdoptForm(post, publications=_office_publications(user))
+        form = AdoptForm(post, publications=_office_publications(request))
         if not form.is_valid():
             messages.error(request, _("Choose the publication and how the report is adopted."))
             return redirect(sub)

@@ -140,8 +140,10 @@ def test_editing_an_item_keeps_the_units_signed_text_and_adds_an_office_version_
     assert item.version.derived_from_id == signed.pk and item.version.unit_id == w.city.pk
     assert item.title == "乙县农村人居环境整治见实效" and item.body == "改写后的正文。"
     assert Adoption.objects.get(pk=desk.adoptions[0].pk).mode == AdoptionMode.EDITED
-    # The unit reads the office's edit of its report.
+    # The unit reads the office's edit of its report, the office its own edit; another unit neither.
     assert ReportVersion.objects.restrict(w.county_informant).filter(pk=item.version_id).exists()
+    assert ReportVersion.objects.restrict(w.city_editor).filter(pk=item.version_id).exists()
+    assert not ReportVersion.objects.restrict(w.county2_informant).filter(pk=item.version_id).exists()
 
 
 def test_a_composite_credits_every_source_unit_and_marks_the_adoptions_merged(desk, side_effects):
