@@ -162,14 +162,22 @@ def attention_marks(*, issue: Issue) -> dict[int, list[Attention]]:
     return marks
 
 
+def unread_issues(*, user) -> QuerySet[Issue]:
+    """Published issues the person may read and has not opened; an office's editors are not readers of
+    their own bulletins (receipt_record), its leaders are."""
+    qs = issues_visible_to(user=user).filter(state=IssueState.PUBLISHED).exclude(receipts__reader=user)
+    if permissions.may_edit_bulletins(user):
+        qs = qs.exclude(publication__office_id=user.unit_id)
+    return qs
+
+
 def navigation_querysets(*, user) -> dict[str, QuerySet]:
     """The sidebar's figures, counted with every other section's in one query (core.registry): issues
     of the office awaiting approval, and published issues the person has not opened yet."""
     if not user.is_authenticated:
         return {}
+    wanted = {"unread": unread_issues(user=user)}
     qs = issues_visible_to(user=user)
-    wanted = {"unread": qs.filter(state=IssueState.PUBLISHED).exclude(receipts__reader=user).exclude(
-        publication__office_id=user.unit_id)}
     if user.unit_id is not None and user.has_role(Role.CHIEF_EDITOR):
         wanted["pending"] = qs.filter(state=IssueState.PENDING, publication__office_id=user.unit_id)
     return wanted

@@ -231,3 +231,20 @@ def test_an_adoption_already_in_a_composite_is_not_credited_twice(desk):
 
     with pytest.raises(ValidationError):
         services.item_merge(issue=issue, editor=w.city_editor, adoptions=desk.adoptions[1:], title="综合二", body="正文")
+
+
+def test_the_desk_shows_unread_issues_to_a_reader_and_pending_ones_to_the_chief_editor(client, desk):
+    w = desk.world
+    published = desk.publish(desk.issue())
+    pending = desk.issue(items=0)
+    services.item_add(issue=pending, editor=w.city_editor, adoptions=desk.adoptions[1:2])
+    services.issue_send_for_approval(issue=pending, editor=w.city_editor)
+    login(client, w.city_leader)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert 'data-card="bulletins"' in page and published.get_absolute_url() in page
+    client.get(published.get_absolute_url())  # read: off the desk
+    assert published.get_absolute_url() not in client.get(reverse("dashboard")).content.decode()
+    login(client, w.city_chief)
+    assert pending.get_absolute_url() in client.get(reverse("dashboard")).content.decode()
+    login(client, w.county2_informant)  # nothing for this person: no card
+    assert 'data-card="bulletins"' not in client.get(reverse("dashboard")).content.decode()
