@@ -19,22 +19,31 @@ def reader_querysets(office) -> tuple:
     return people, units
 
 
-class IssueForm(forms.ModelForm):
-    readers = BoundedModelMultipleChoiceField(label=_("Readers (people)"), queryset=User.objects.none(), required=False,
-                          widget=forms.CheckboxSelectMultiple)
-    reader_units = BoundedModelMultipleChoiceField(label=_("Readers (units)"), queryset=Unit.objects.none(), required=False,
-                               widget=forms.CheckboxSelectMultiple)
-
-    class Meta:
-        model = Issue
-        fields = ["editor_note", "classification", "line_bao", "line_song", "line_fa", "readers", "reader_units"]
-        widgets = {"editor_note": forms.Textarea(attrs={"rows": 3})}
+class DistributionForm(forms.ModelForm):
+    """A form with the distribution's readers (people and units), offered from the office's reach."""
 
     def __init__(self, *args, office, **kwargs):
         super().__init__(*args, **kwargs)
         people, units = reader_querysets(office)
         self.fields["readers"].queryset = people
         self.fields["reader_units"].queryset = units
+
+
+# The readers' fields as the models label them, ticked in lists, and a clear error for ids out of range.
+DISTRIBUTION_FIELD_CLASSES = {"readers": BoundedModelMultipleChoiceField,
+                              "reader_units": BoundedModelMultipleChoiceField}
+DISTRIBUTION_WIDGETS = {"readers": forms.CheckboxSelectMultiple, "reader_units": forms.CheckboxSelectMultiple}
+
+
+class IssueForm(DistributionForm):
+    class Meta:
+        model = Issue
+        fields = ["editor_note", "classification", "line_bao", "line_song", "line_fa", "readers", "reader_units"]
+        field_classes = DISTRIBUTION_FIELD_CLASSES
+        widgets = {**DISTRIBUTION_WIDGETS, "editor_note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, office=office, **kwargs)
         self.fields["editor_note"].max_length = limits.REASON_MAX_CHARS
 
 
@@ -46,23 +55,17 @@ class ItemForm(forms.Form):
                            max_length=limits.REASON_MAX_CHARS)
 
 
-class PublicationForm(forms.ModelForm):
-    readers = BoundedModelMultipleChoiceField(label=_("Default readers (people)"), queryset=User.objects.none(), required=False,
-                          widget=forms.CheckboxSelectMultiple)
-    reader_units = BoundedModelMultipleChoiceField(label=_("Default readers (units)"), queryset=Unit.objects.none(), required=False,
-                               widget=forms.CheckboxSelectMultiple)
-
+class PublicationForm(DistributionForm):
     class Meta:
         model = Publication
         fields = ["name", "code", "masthead", "frequency", "tier", "classification", "line_bao", "line_song",
                   "line_fa", "printed_by", "total_offset", "sort_order", "is_active", "readers", "reader_units"]
+        field_classes = DISTRIBUTION_FIELD_CLASSES
+        widgets = DISTRIBUTION_WIDGETS
 
     def __init__(self, *args, office, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, office=office, **kwargs)
         self.instance.office = office
-        people, units = reader_querysets(office)
-        self.fields["readers"].queryset = people
-        self.fields["reader_units"].queryset = units
 
     def service_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k not in ("readers", "reader_units")}

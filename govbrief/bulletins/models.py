@@ -192,6 +192,17 @@ class Item(models.Model):
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.body.split("\n") if p.strip()]
 
+    @property
+    def credit_line(self) -> str:
+        """甲市人民政府办公室、乙县人民政府办公室供稿: every credited unit, in the order the item credits
+        them, as the print and the reading page both show it (read ``sources`` prefetched with their units)."""
+        names = list(dict.fromkeys(source.unit.name for source in self.sources.all()))
+        if not names:
+            return ""
+        if len(names) > 3:  # a composite of many units names the first three (简报 practice)
+            return "、".join(names[:3]) + "等供稿"
+        return "、".join(names) + "供稿"
+
 
 class ItemSource(models.Model):
     """An adoption an item credits: one for an item printed from one report, several for a composite.

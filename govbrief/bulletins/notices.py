@@ -14,7 +14,8 @@ from govbrief.orgs.models import User
 from govbrief.orgs.selectors import users_with_role
 from govbrief.reports.models import Report, Submission
 
-from .models import Issue, Item
+from .models import Issue, Item, ItemSource
+from .selectors import unit_readers
 
 declare("issue_pending", gettext_lazy("A bulletin issue awaits my approval"))
 declare("issue_returned", gettext_lazy("A bulletin issue of mine was returned"))
@@ -30,18 +31,13 @@ def _issue(event: DomainEvent) -> Issue:
 
 def _readers(issue: Issue) -> list[User]:
     """The people the distribution names, and the leaders and heads of the units it names."""
-    people = list(issue.readers.filter(is_active=True))
-    units = list(issue.reader_units.all())
-    if units:
-        people += list(User.objects.filter(unit__in=units, is_active=True,
-                                           role_assignments__role__in=[Role.LEADER, Role.PRINCIPAL]).distinct())
-    return people
+    return [*issue.readers.filter(is_active=True), *unit_readers(issue=issue)]
 
 
 def _credited_people(item_ids) -> dict[int, list[User]]:
     """Per credited report: its author and its unit's signers."""
-    reports = Report.objects.filter(submissions__adoption__bulletin_sources__item_id__in=list(item_ids)).select_related(
-        "author", "unit").distinct()
+    reports = Report.objects.filter(pk__in=ItemSource.objects.filter(item_id__in=list(item_ids)).values("report_id")) \
+        .select_related("author", "unit")
     return {r.pk: [r.author, *users_with_role(unit=r.unit, roles=SIGNING_ROLES)] for r in reports}
 
 

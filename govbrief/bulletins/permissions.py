@@ -32,9 +32,13 @@ def may_approve(user, issue: Issue) -> bool:
     return _staff(user, issue.publication.office_id, Role.CHIEF_EDITOR)
 
 
+# Who in a unit that a distribution names reads the issue, and who marks items for attention (圈阅).
+READING_ROLES = (Role.LEADER, Role.PRINCIPAL)
+
+
 def may_mark(user) -> bool:
     """A leader marks an item for attention (圈阅)."""
-    return user.is_authenticated and user.has_role(Role.LEADER, Role.PRINCIPAL)
+    return user.is_authenticated and user.has_role(*READING_ROLES)
 
 
 def issue_actions(user, issue: Issue) -> dict[str, bool]:

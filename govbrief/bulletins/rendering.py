@@ -16,16 +16,6 @@ from .models import Issue
 LINE_LABELS = (("line_bao", "报"), ("line_song", "送"), ("line_fa", "发"))
 
 
-def _source_line(item) -> str:
-    """（甲市人民政府办公室供稿）: every credited unit, in the order the item credits them."""
-    names = list(dict.fromkeys(source.unit.name for source in item.sources.all()))
-    if not names:
-        return ""
-    if len(names) > 3:  # a composite of many units names the first three (简报 practice)
-        return "、".join(names[:3]) + "等供稿"
-    return "、".join(names) + "供稿"
-
-
 def bulletin_doc(issue: Issue) -> BulletinDoc:
     """The issue as the writers lay it out. An unpublished issue (a preview) has no numbers yet."""
     issue = Issue.objects.select_related("publication", "publication__office").get(pk=issue.pk)
@@ -35,7 +25,7 @@ def bulletin_doc(issue: Issue) -> BulletinDoc:
     return BulletinDoc(
         publication=publication.masthead_text, year=issue.year or issued_on.year, number=issue.number or 0,
         total_number=issue.total_number, editing_unit=publication.office.name, issued_on=issued_on,
-        items=[BulletinItem(title=i.title, paragraphs=i.paragraphs, source=_source_line(i), note=i.note) for i in items],
+        items=[BulletinItem(title=i.title, paragraphs=i.paragraphs, source=i.credit_line, note=i.note) for i in items],
         classification=issue.classification,
         distribution=[Distribution(label, getattr(issue, name)) for name, label in LINE_LABELS if getattr(issue, name)],
         printed_by=publication.issuer, printed_on=issued_on, editor_note=issue.editor_note,

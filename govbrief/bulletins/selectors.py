@@ -138,13 +138,18 @@ class ReceiptRow:
     times: int
 
 
+def unit_readers(*, issue: Issue) -> QuerySet[User]:
+    """The people a distribution reaches through the units it names: their leaders and heads."""
+    return User.objects.filter(unit__in=issue.reader_units.all(), is_active=True,
+                               role_assignments__role__in=permissions.READING_ROLES).distinct()
+
+
 def issue_receipts(*, issue: Issue) -> list[ReceiptRow]:
     """阅读回执 for the office: every reader the distribution names (people, and the leaders and heads
     of the units it names), read or not, and anyone else who read it."""
     receipts = {r.reader_id: r for r in ReadReceipt.objects.filter(issue=issue).select_related("reader__unit")}
     named = list(issue.readers.select_related("unit"))
-    unit_people = User.objects.filter(unit__in=issue.reader_units.all(), is_active=True,
-                                      role_assignments__role__in=[Role.LEADER, Role.PRINCIPAL]).select_related("unit").distinct()
+    unit_people = unit_readers(issue=issue).select_related("unit")
     people = {u.pk: u for u in [*named, *unit_people]}
     for receipt in receipts.values():
         people.setdefault(receipt.reader_id, receipt.reader)

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from govbrief import events
 from govbrief.core import limits
@@ -21,7 +22,7 @@ from govbrief.reports import permissions as report_permissions
 from govbrief.reports.choices import AdoptionMode, EventAction, SubmissionState
 from govbrief.reports.docx_import import clean_body
 from govbrief.reports.models import Adoption, Submission
-from govbrief.reports.services._common import lock_report, lock_submission
+from govbrief.reports.services._common import lock_report, lock_submission, require, validate_fields
 from govbrief.reports.services.versions import office_version
 
 from . import permissions
@@ -33,11 +34,6 @@ ISSUE_FIELDS = ("editor_note", "classification", "line_bao", "line_song", "line_
 PUBLICATION_FIELDS = ("code", "name", "masthead", "frequency", "tier", "classification", "line_bao", "line_song",
                       "line_fa", "printed_by", "total_offset", "is_active", "sort_order")
 MAX_ITEMS = 60  # far above any real issue (a 《政务信息》 carries 3–12), so a runaway request stops
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise ActionNotAllowed(message)
 
 
 def _require_state(issue: Issue, transition: str) -> None:
@@ -54,9 +50,22 @@ def _record(action: str, *, actor, issue: Issue, note: str = "", from_state: str
 
 def _lock_issue(issue: Issue) -> Issue:
     """The issue's row, locked; one deleted meanwhile (a second click on "delete") is a clear refusal."""
-    if Issue.objects.select_for_update(of=("self",)).filter(pk=issue.pk).first() is None:
+    locked = Issue.objects.select_for_update(of=("self",)).select_related(
+        "publication", "publication__office").filter(pk=issue.pk).first()
+    if locked is None:
         raise TransitionError(_("This issue no longer exists."), code="gone")
-    return Issue.objects.select_related("publication", "publication__office").get(pk=issue.pk)
+    return locked
+
+
+COMPOSE_REFUSED = _lazy("Only the office's editors compose its bulletins.")
+
+
+def _composing(issue: Issue, editor: User, transition: str = "compose", refused=COMPOSE_REFUSED) -> Issue:
+    """The issue locked for a step of its office's editors: the row lock, who may, and the state."""
+    issue = _lock_issue(issue)
+    require(permissions.may_compose(editor, issue.publication), str(refused))
+    _require_state(issue, transition)
+    return issue
 
 
 def _item_of(issue: Issue, item: Item) -> Item:
@@ -82,7 +91,7 @@ def _touch(issue: Issue) -> None:
 def publication_save(*, user: User, office: Unit, publication: Publication | None = None, data: dict,
                      readers: Iterable[User] | None = None, reader_units: Iterable[Unit] | None = None) -> Publication:
     """Define or change one of the office's publications (its chief editor)."""
-    _require(permissions.may_manage_publications(user, office.pk),
+    require(permissions.may_manage_publications(user, office.pk),
              _("Only the office's chief editor may define its publications."))
     unknown = set(data) - set(PUBLICATION_FIELDS)
     if unknown:
@@ -115,7 +124,7 @@ def publication_save(*, user: User, office: Unit, publication: Publication | Non
 def issue_create(*, publication: Publication, editor: User) -> Issue:
     """Start an issue: its distribution, 版记 lines and classification come from the publication and
     can be changed for this issue alone."""
-    _require(permissions.may_compose(editor, publication), _("Only the office's editors compose its bulletins."))
+    require(permissions.may_compose(editor, publication), str(COMPOSE_REFUSED))
     if not publication.is_active:
         raise ValidationError({"publication": [_("This publication is no longer active.")]})
     with transaction.atomic():
@@ -135,9 +144,7 @@ def issue_update(*, issue: Issue, editor: User, data: dict, readers: Iterable[Us
     if unknown:
         raise ValidationError({k: [_("Unknown field.")] for k in sorted(unknown)})
     with transaction.atomic():
-        issue = _lock_issue(issue)
-        _require(permissions.may_compose(editor, issue.publication), _("Only the office's editors compose its bulletins."))
-        _require_state(issue, "compose")
+        issue = _composing(issue, editor)
         changed = []
         for name, value in data.items():
             value = _text(value, limits.NOTE_MAX_CHARS if name != "editor_note" else limits.REASON_MAX_CHARS,
@@ -145,16 +152,14 @@ def issue_update(*, issue: Issue, editor: User, data: dict, readers: Iterable[Us
             if getattr(issue, name) != value:
                 setattr(issue, name, value)
                 changed.append(name)
-        if readers is not None:
-            ids = sorted({u.pk for u in readers})
-            if ids != sorted(issue.readers.values_list("pk", flat=True)):
-                issue.readers.set(ids)
-                changed.append("readers")
-        if reader_units is not None:
-            ids = sorted({u.pk for u in reader_units})
-            if ids != sorted(issue.reader_units.values_list("pk", flat=True)):
-                issue.reader_units.set(ids)
-                changed.append("reader_units")
+        for name, chosen in (("readers", readers), ("reader_units", reader_units)):
+            if chosen is None:
+                continue
+            ids = sorted({obj.pk for obj in chosen})
+            related = getattr(issue, name)
+            if ids != sorted(related.values_list("pk", flat=True)):
+                related.set(ids)
+                changed.append(name)
         if changed:
             issue.updated_at = timezone.now()
             issue.save()
@@ -184,9 +189,7 @@ def item_add(*, issue: Issue, editor: User, adoptions: Sequence[Adoption], note:
     if not adoptions:
         raise ValidationError({"adoptions": [_("Choose at least one adopted report.")]})
     with transaction.atomic():
-        issue = _lock_issue(issue)
-        _require(permissions.may_compose(editor, issue.publication), _("Only the office's editors compose its bulletins."))
-        _require_state(issue, "compose")
+        issue = _composing(issue, editor)
         chosen = _adoptions_for(issue, adoptions)
         present = set(ItemSource.objects.filter(item__issue=issue, adoption__in=chosen).values_list("adoption_id", flat=True))
         errors = {f"adoptions[{i}]": [_("Already in this issue.")] for i, a in enumerate(chosen) if a.pk in present}
@@ -225,14 +228,10 @@ def items_into_issue(*, issue: Issue | None, publication: Publication | None, ed
 def item_edit(*, item: Item, editor: User, title: str, body: str, note: str = "") -> Item:
     """Edit an item in place. The unit's signed text stays as it was: the office's edit becomes a new
     version of the report derived from the one it received (the lineage, as forwarding keeps it)."""
-    from govbrief.reports.services._common import validate_fields
-
     validate_fields({"title": title, "body": body})
     note = _text(note, limits.REASON_MAX_CHARS, "note", _("Editor's note"))
     with transaction.atomic():
-        issue = _lock_issue(item.issue)
-        _require(permissions.may_compose(editor, issue.publication), _("Only the office's editors compose its bulletins."))
-        _require_state(issue, "compose")
+        issue = _composing(item.issue, editor)
         item = _item_of(issue, item)
         title, body = title.strip(), clean_body(body)
         fields = [name for name, value in (("title", title), ("body", body), ("note", note))
@@ -257,9 +256,7 @@ def item_edit(*, item: Item, editor: User, title: str, body: str, note: str = ""
 
 def item_remove(*, item: Item, editor: User) -> None:
     with transaction.atomic():
-        issue = _lock_issue(item.issue)
-        _require(permissions.may_compose(editor, issue.publication), _("Only the office's editors compose its bulletins."))
-        _require_state(issue, "compose")
+        issue = _composing(item.issue, editor)
         item = _item_of(issue, item)
         adoptions = list(item.sources.values_list("adoption_id", flat=True))
         pk = item.pk
@@ -268,50 +265,48 @@ def item_remove(*, item: Item, editor: User) -> None:
         _touch(issue)
 
 
+def _reorder(issue: Issue, editor: User, order: Sequence[int]) -> list[Item]:
+    """Put the items of the locked issue in the order given (every item of the issue, once)."""
+    items = {i.pk: i for i in issue.items.all()}
+    order = list(order)
+    if sorted(order) != sorted(items) or len(set(order)) != len(order):
+        raise ValidationError({"order": [_("Give every item of the issue once.")]})
+    for position, pk in enumerate(order, start=1):
+        items[pk].position = position
+    Item.objects.bulk_update(items.values(), ["position"])
+    _record(IssueAction.REORDERED, actor=editor, issue=issue, data={"items": order})
+    _touch(issue)
+    return [items[pk] for pk in order]
+
+
 def items_reorder(*, issue: Issue, editor: User, order: Sequence[int]) -> list[Item]:
     """Put the items in the order given (every item of the issue, once)."""
     with transaction.atomic():
-        issue = _lock_issue(issue)
-        _require(permissions.may_compose(editor, issue.publication), _("Only the office's editors compose its bulletins."))
-        _require_state(issue, "compose")
-        items = {i.pk: i for i in issue.items.all()}
-        order = list(order)
-        if sorted(order) != sorted(items) or len(set(order)) != len(order):
-            raise ValidationError({"order": [_("Give every item of the issue once.")]})
-        for position, pk in enumerate(order, start=1):
-            items[pk].position = position
-        Item.objects.bulk_update(items.values(), ["position"])
-        _record(IssueAction.REORDERED, actor=editor, issue=issue, data={"items": order})
-        _touch(issue)
-    return [items[pk] for pk in order]
+        return _reorder(_composing(issue, editor), editor, order)
 
 
 def item_move(*, item: Item, editor: User, step: int) -> list[Item]:
     """Move an item up (-1) or down (+1) one place: the order is read under the issue's lock."""
     with transaction.atomic():
-        issue = _lock_issue(item.issue)
+        issue = _composing(item.issue, editor)
         item = _item_of(issue, item)
         ids = list(issue.items.order_by("position", "id").values_list("pk", flat=True))
         index = ids.index(item.pk)
         target = max(0, min(len(ids) - 1, index + step))
         ids.insert(target, ids.pop(index))
-        return items_reorder(issue=issue, editor=editor, order=ids)
+        return _reorder(issue, editor, ids)
 
 
 def item_merge(*, issue: Issue, editor: User, adoptions: Sequence[Adoption], title: str, body: str,
                note: str = "") -> Item:
     """集零为整 (SPEC §3.6): one composite item written by the editor from several units' reports on one
     theme. Every source unit is credited (an ItemSource each) and its adoption is marked ``merged``."""
-    from govbrief.reports.services._common import validate_fields
-
     if len(adoptions) < 2:
         raise ValidationError({"adoptions": [_("A composite item draws on at least two adopted reports.")]})
     validate_fields({"title": title, "body": body})
     note = _text(note, limits.REASON_MAX_CHARS, "note", _("Editor's note"))
     with transaction.atomic():
-        issue = _lock_issue(issue)
-        _require(permissions.may_compose(editor, issue.publication), _("Only the office's editors compose its bulletins."))
-        _require_state(issue, "compose")
+        issue = _composing(issue, editor)
         chosen = _adoptions_for(issue, adoptions)
         in_composites = set(ItemSource.objects.filter(item__issue=issue, item__is_composite=True, adoption__in=chosen)
                             .values_list("adoption_id", flat=True))
@@ -343,9 +338,7 @@ def item_merge(*, issue: Issue, editor: User, adoptions: Sequence[Adoption], tit
 
 def issue_send_for_approval(*, issue: Issue, editor: User, note: str = "") -> Issue:
     with transaction.atomic():
-        issue = _lock_issue(issue)
-        _require(permissions.may_compose(editor, issue.publication), _("Only the office's editors compose its bulletins."))
-        _require_state(issue, "send_for_approval")
+        issue = _composing(issue, editor, "send_for_approval")
         if not issue.items.exists():
             raise ValidationError({"items": [_("The issue has no items yet.")]})
         issue.state, issue.sent_by, issue.sent_at, issue.return_reason = IssueState.PENDING, editor, timezone.now(), ""
@@ -358,7 +351,7 @@ def issue_send_for_approval(*, issue: Issue, editor: User, note: str = "") -> Is
 def issue_approve(*, issue: Issue, chief: User, note: str = "") -> Issue:
     with transaction.atomic():
         issue = _lock_issue(issue)
-        _require(permissions.may_approve(chief, issue), _("Only the office's chief editor approves an issue."))
+        require(permissions.may_approve(chief, issue), _("Only the office's chief editor approves an issue."))
         _require_state(issue, "approve")
         issue.state, issue.approved_by, issue.approved_at = IssueState.APPROVED, chief, timezone.now()
         issue.save(update_fields=["state", "approved_by", "approved_at"])
@@ -373,7 +366,7 @@ def issue_return(*, issue: Issue, chief: User, reason: str) -> Issue:
     reason = _text(reason, limits.REASON_MAX_CHARS, "reason", _("Reason"))
     with transaction.atomic():
         issue = _lock_issue(issue)
-        _require(permissions.may_approve(chief, issue), _("Only the office's chief editor approves an issue."))
+        require(permissions.may_approve(chief, issue), _("Only the office's chief editor approves an issue."))
         _require_state(issue, "return")
         previous = issue.state
         issue.state, issue.return_reason, issue.approved_by, issue.approved_at = IssueState.DRAFT, reason, None, None
@@ -405,9 +398,7 @@ def issue_publish(*, issue: Issue, user: User, issued_on: date | None = None) ->
     the first's numbers and takes the next ones — no gap, no duplicate (the unique constraints are the
     last line). The numbering year is that of the issue's date."""
     with transaction.atomic():
-        issue = _lock_issue(issue)
-        _require(permissions.may_compose(user, issue.publication), _("Only the office's editors publish its bulletins."))
-        _require_state(issue, "publish")
+        issue = _composing(issue, user, "publish", _lazy("Only the office's editors publish its bulletins."))
         publication = Publication.objects.select_for_update().get(pk=issue.publication_id)
         issued_on = issued_on or timezone.localdate()
         issue.year = issued_on.year
@@ -429,7 +420,7 @@ def issue_withdraw(*, issue: Issue, chief: User, reason: str) -> Issue:
     reason = _text(reason, limits.REASON_MAX_CHARS, "reason", _("Reason"))
     with transaction.atomic():
         issue = _lock_issue(issue)
-        _require(permissions.may_approve(chief, issue), _("Only the office's chief editor may withdraw an issue."))
+        require(permissions.may_approve(chief, issue), _("Only the office's chief editor may withdraw an issue."))
         _require_state(issue, "withdraw")
         issue.state, issue.withdrawn_by, issue.withdrawn_at = IssueState.WITHDRAWN, chief, timezone.now()
         issue.withdraw_reason = reason
@@ -443,9 +434,7 @@ def issue_withdraw(*, issue: Issue, chief: User, reason: str) -> Issue:
 def issue_delete(*, issue: Issue, editor: User) -> None:
     """Delete a draft (it has no number yet, so no gap is left)."""
     with transaction.atomic():
-        issue = _lock_issue(issue)
-        _require(permissions.may_compose(editor, issue.publication), _("Only the office's editors compose its bulletins."))
-        _require_state(issue, "delete")
+        issue = _composing(issue, editor, "delete")
         events.record("bulletin.issue_deleted", actor=editor, target=issue.publication,
                       data={"publication": issue.publication_id}, audit_data={"issue": issue.pk})
         issue.delete()
@@ -462,12 +451,11 @@ def adoption_withdraw(*, submission: Submission, editor: User, reason: str) -> S
     reason = _text(reason, limits.REASON_MAX_CHARS, "reason", _("Reason"))
     with transaction.atomic():
         sub = lock_submission(submission)
-        _require(report_permissions.may_screen(editor, sub), _("Only editors of the receiving office may screen this report."))
+        require(report_permissions.may_screen(editor, sub), _("Only editors of the receiving office may screen this report."))
         if sub.state != SubmissionState.ADOPTED:
             raise TransitionError(_("Only an adopted report's adoption can be withdrawn."), code="illegal_transition")
         # Locked before the bulletins are checked: an editor adding it to an issue waits (_adoptions_for).
-        adoption = Adoption.objects.select_for_update().get(submission=sub)
-        adoption = Adoption.objects.select_related("publication").get(pk=adoption.pk)
+        adoption = Adoption.objects.select_for_update(of=("self",)).select_related("publication").get(submission=sub)
         if sub.forwards.exists():
             raise TransitionError(_("It has been forwarded; its adoption can no longer be withdrawn."),
                                   code="illegal_transition")
@@ -519,8 +507,8 @@ def receipt_record(*, issue: Issue, reader: User) -> ReadReceipt | None:
 def attention_toggle(*, item: Item, reader: User, remark: str = "") -> Attention | None:
     """A leader marks an item for attention (圈阅), or takes the mark back. The office and the
     credited units are told of a new mark."""
-    _require(permissions.may_mark(reader), _("Only leaders mark items for attention."))
-    _require(Issue.objects.restrict(reader).filter(pk=item.issue_id).exists(),
+    require(permissions.may_mark(reader), _("Only leaders mark items for attention."))
+    require(Issue.objects.restrict(reader).filter(pk=item.issue_id).exists(),
              _("Only readers of the issue mark its items."))
     remark = _text(remark, 200, "remark", _("Remark"))
     with transaction.atomic():

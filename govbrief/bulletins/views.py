@@ -9,13 +9,14 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govbrief.core.web import id_from_text, paginate, parse_ids, run_service
 from govbrief.orgs.choices import SCREENING_ROLES
 from govbrief.reports.models import Adoption, Submission
-from govbrief.reports.selectors import submission_get
+from govbrief.reports.selectors import inbox_for, submission_get
 
 from . import permissions, selectors, services
 from .choices import IssueState
@@ -54,10 +55,7 @@ def issue_list(request):
     state = request.GET.get("state", "")
     state = state if state in IssueState.values else ""
     editor = permissions.may_edit_bulletins(user)
-    publications = list(selectors.publications_visible_to(user=user).filter(
-        office_id=user.unit_id, is_active=True)) if editor else []
-    if editor and not publications:
-        publications = ensure_publications(user.unit)
+    publications = ensure_publications(user.unit) if editor else []
     page = paginate(request, selectors.issue_list(user=user, publication=publication, state=state))
     read = set(ReadReceipt.objects.filter(reader=user, issue__in=[i.pk for i in page]).values_list("issue_id", flat=True))
     return render(request, "bulletins/issue_list.html", {
@@ -90,8 +88,8 @@ def issue_detail(request, pk):
     services.receipt_record(issue=issue, reader=user)
     return render(request, "bulletins/issue_read.html", {
         "issue": issue, "actions": actions, "items": _with_marks(issue, user),
-        "timeline": list(issue.events.select_related("actor", "actor_unit")) if actions["download"] and
-        permissions.may_compose(user, issue.publication) else [],
+        "timeline": list(issue.events.select_related("actor", "actor_unit"))
+        if permissions.may_compose(user, issue.publication) else [],
     })
 
 
@@ -119,8 +117,10 @@ def _compose(request, issue: Issue, actions, form: IssueForm | None = None):
 @require_POST
 def issue_update(request, pk):
     issue = _issue_or_404(request, pk)
-    if not permissions.issue_actions(request.user, issue)["compose"]:
+    actions = permissions.issue_actions(request.user, issue)
+    if not actions["compose"]:
         raise PermissionDenied
+    # The form validates into a copy: on an error the page shows the issue as stored, the form as typed.
     form = IssueForm(request.POST, instance=Issue.objects.get(pk=issue.pk), office=issue.publication.office)
     if form.is_valid():
         data = {k: form.cleaned_data[k] for k in services.ISSUE_FIELDS}
@@ -128,8 +128,7 @@ def issue_update(request, pk):
                        readers=form.cleaned_data["readers"], reader_units=form.cleaned_data["reader_units"],
                        success=_("Saved."), form=form):
             return redirect(issue)
-    issue = _issue_or_404(request, pk)
-    return _compose(request, issue, permissions.issue_actions(request.user, issue), form=form)
+    return _compose(request, issue, actions, form=form)
 
 
 @login_required
@@ -143,13 +142,18 @@ def issue_items(request, pk):
         if len(adoptions) < 2:
             messages.error(request, _("Select at least two adopted reports to merge."))
             return redirect(issue)
-        return redirect(f"{reverse('bulletins:merge', args=[issue.pk])}?" + "&".join(f"a={a.pk}" for a in adoptions))
+        return redirect(_merge_url(issue, adoptions))
     if not adoptions:
         messages.error(request, _("Select at least one adopted report."))
         return redirect(issue)
     run_service(request, services.item_add, issue=issue, editor=request.user, adoptions=adoptions,
                 success=_("%(n)d item(s) added.") % {"n": len(adoptions)})
     return redirect(issue)
+
+
+def _merge_url(issue: Issue, adoptions) -> str:
+    """The merge page with the chosen adoptions, from the issue's page or the inbox."""
+    return f"{reverse('bulletins:merge', args=[issue.pk])}?{urlencode([('a', a.pk) for a in adoptions])}"
 
 
 @login_required
@@ -259,10 +263,7 @@ def issue_download(request, pk, fmt):
             return redirect(issue)
         mime = "application/pdf"
     response = HttpResponse(content, content_type=mime)
-    disposition = "attachment" if fmt == "docx" else "inline"
-    from django.utils.http import content_disposition_header
-
-    response["Content-Disposition"] = content_disposition_header(disposition == "attachment", name)
+    response["Content-Disposition"] = content_disposition_header(fmt == "docx", name)
     return response
 
 
@@ -328,8 +329,6 @@ def adoption_withdraw(request, pk):
 def from_inbox(request):
     """Inbox → bulletin: the adopted items ticked in the inbox go into a draft issue, one item each or
     merged into one composite (集零为整), after a page that names them and asks which issue."""
-    from govbrief.reports.selectors import inbox_for
-
     office = _editor_office(request)
     user, post = request.user, request.POST
     ids = parse_ids(post.getlist("ids"))
@@ -350,8 +349,7 @@ def from_inbox(request):
         elif merge:
             issue = issue or run_service(request, services.issue_create, publication=publication, editor=user)
             if isinstance(issue, Issue):
-                query = "&".join(f"a={a.pk}" for a in adopted)
-                return redirect(f"{reverse('bulletins:merge', args=[issue.pk])}?{query}")
+                return redirect(_merge_url(issue, adopted))
         else:
             items = run_service(request, services.items_into_issue, issue=issue, publication=publication, editor=user,
                                 adoptions=adopted, success=_("%(n)d item(s) added.") % {"n": len(adopted)})

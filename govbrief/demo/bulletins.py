@@ -15,6 +15,7 @@ from django.utils import timezone
 from govbrief.bulletins import services
 from govbrief.bulletins.models import Attention, Issue, IssueEvent, Publication, ReadReceipt
 from govbrief.bulletins.publications import ensure_publications
+from govbrief.bulletins.selectors import unit_readers
 from govbrief.events.delivery import delivering_inline
 from govbrief.notifications.models import Notification
 from govbrief.orgs.choices import Role, UnitKind
@@ -171,8 +172,7 @@ def _readers_read(office: Unit) -> None:
     issues = list(Issue.objects.filter(publication__office=office, state="published").order_by("published_at"))
     for index, issue in enumerate(issues):
         readers = list(issue.readers.all())
-        readers += list(User.objects.filter(unit__in=issue.reader_units.all(), is_active=True,
-                                            role_assignments__role__in=[Role.LEADER, Role.PRINCIPAL]).distinct()[:6])
+        readers += list(unit_readers(issue=issue)[:6])
         share = 1.0 if index < len(issues) - 2 else 0.5
         read_at = min(issue.published_at + timedelta(hours=2), timezone.now() - timedelta(minutes=30))
         for reader in readers[: max(1, int(len(readers) * share))]:
