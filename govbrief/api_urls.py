@@ -8,6 +8,13 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from govbrief.bulletins.api import IssueViewSet, PublicationViewSet
 from govbrief.core.parsers import BoundedJSONParser
+from govbrief.emergencies.api import (
+    ClockViewSet,
+    DispositionViewSet,
+    EmergencyReportViewSet,
+    IncidentViewSet,
+    RecordViewSet,
+)
 from govbrief.notifications.api import NoticePreferencesView, NotificationViewSet
 from govbrief.orgs.api import MeView, UnitViewSet
 from govbrief.orgs.serializers import LockoutAwareAuthTokenSerializer
@@ -33,6 +40,11 @@ router.register("submissions", SubmissionViewSet, basename="submission")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("publications", PublicationViewSet, basename="publication")
 router.register("issues", IssueViewSet, basename="issue")
+router.register("incidents", IncidentViewSet, basename="incident")
+router.register("emergency-reports", EmergencyReportViewSet, basename="emergency-report")
+router.register("emergency-clocks", ClockViewSet, basename="emergency-clock")
+router.register("emergency-records", RecordViewSet, basename="emergency-record")
+router.register("emergency-dispositions", DispositionViewSet, basename="emergency-disposition")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

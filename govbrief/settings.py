@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "govbrief.locks",
     "govbrief.reports",
     "govbrief.bulletins",
+    "govbrief.emergencies",
     "govbrief.demo",
     "govbrief.bench",
 ]
@@ -256,12 +257,24 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "govbrief.orgs.choices.UnitKind",
         "ReportKindEnum": "govbrief.reports.choices.ReportKind",
+        "DraftableReportKindEnum": "govbrief.reports.choices.DRAFTABLE_KINDS",
         "ReportStateEnum": "govbrief.reports.choices.ReportState",
         "SubmissionStateEnum": "govbrief.reports.choices.SubmissionState",
         "DistributionEnum": "govbrief.reports.choices.Distribution",
         "ReportableDistributionEnum": "govbrief.reports.choices.REPORTABLE_DISTRIBUTIONS",
         "IssueStateEnum": "govbrief.bulletins.choices.IssueState",
         "PublicationTierEnum": "govbrief.bulletins.choices.Tier",
+        "IncidentKindEnum": "govbrief.emergencies.choices.IncidentKind",
+        "IncidentStateEnum": "govbrief.emergencies.choices.IncidentState",
+        "EmergencyStageEnum": "govbrief.emergencies.choices.Stage",
+        "ClockStateEnum": "govbrief.emergencies.choices.ClockState",
+        "ClockRuleEnum": "govbrief.emergencies.choices.Rule",
+        "ArrivalKindEnum": "govbrief.emergencies.choices.ArrivalKind",
+        "EmergencyRequestKindEnum": "govbrief.emergencies.choices.RequestKind",
+        "DispositionKindEnum": "govbrief.emergencies.choices.DispositionKind",
+        "ReportingRecordKindEnum": "govbrief.emergencies.choices.RecordKind",
+        "MarkableRecordKindEnum": "govbrief.emergencies.choices.MARKABLE_RECORD_KINDS",
+        "ReportingRecordStateEnum": "govbrief.emergencies.choices.RecordState",
     },
 }
 
@@ -281,3 +294,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("GOVBRIEF_LOG_LEVEL", "WARNING")},
 }
+# Emergency clocks (SPEC §5): reminders this many minutes before a deadline, then at the deadline.
+GOVBRIEF_EMERGENCY_REMINDER_MINUTES = [int(m) for m in os.environ.get("GOVBRIEF_EMERGENCY_REMINDER_MINUTES",
+                                                                      "60,15").split(",") if m.strip()]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("reports/", include("govbrief.reports.urls")),
     path("bulletins/", include("govbrief.bulletins.urls")),
+    path("emergencies/", include("govbrief.emergencies.urls")),
     path("units/", include("govbrief.orgs.urls")),
     path("notifications/", include("govbrief.notifications.urls")),
     path("locks/", include("govbrief.locks.urls")),

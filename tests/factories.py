@@ -87,7 +87,7 @@ def inbox_backlog(*, sender, office, count: int, author, open_items: int = 5):
 
     from django.utils import timezone
 
-    from govbrief.reports.choices import URGENCY_RANK, ReportState, SubmissionState, Urgency
+    from govbrief.reports.choices import ReportState, SubmissionState, Urgency, inbox_rank
     from govbrief.reports.models import Adoption, Report, ReportVersion, Submission, SubmissionRead
 
     now = timezone.now()
@@ -107,7 +107,7 @@ def inbox_backlog(*, sender, office, count: int, author, open_items: int = 5):
         Submission(report=r, version=v, from_unit=sender, to_unit=office, submitted_by=author, origin_unit=sender,
                    submitted_at=now - dt.timedelta(days=i, minutes=1),
                    state=SubmissionState.SUBMITTED if i < open_items else closed[i % len(closed)],
-                   urgency_rank=URGENCY_RANK[v.urgency])
+                   urgency_rank=inbox_rank(v.kind, v.urgency))
         for i, (r, v) in enumerate(zip(reports, versions))])
     from govbrief.bulletins.publications import ensure_publications
 

@@ -34,6 +34,8 @@ BENCHMARKS: dict[str, Benchmark] = {
                   "刊物导出：一期 20 条的 .docx 与 .pdf（公文格式）的生成时间"),
         Benchmark("push", "govbrief.bench.push",
                   "实时通知：经 API 产生的通知到达 20 个已打开页面的时间，以及后台任务从排入到开始的延迟"),
+        Benchmark("emergency", "govbrief.bench.emergency",
+                  "突发事件报送：200 个县级单位之一经 API 报送已签发的突发事件报告，到 20 个已打开的值班台都显示其已报的时间"),
     ]
 }
 

@@ -37,8 +37,31 @@ class DeskCard:
     context: ContextFn | None = None
 
 
+@dataclass(frozen=True)
+class Panel:
+    """A box another app adds to an object's page (the report page shows the incident an emergency
+    report is about), so the page's app never imports the apps that add to it."""
+
+    key: str
+    template: str
+    order: int = 100
+    # (request, obj) -> the panel's context, or None when it has nothing for this object.
+    context: Callable[..., dict | None] | None = None
+
+
 _nav: dict[str, NavSection] = {}
 _cards: dict[str, DeskCard] = {}
+_panels: dict[str, dict[str, Panel]] = {}
+
+
+def register_panel(page: str, panel: Panel) -> Panel:
+    """Add ``panel`` to the pages called ``page`` (e.g. "reports.report", "reports.submission")."""
+    _panels.setdefault(page, {})[panel.key] = panel
+    return panel
+
+
+def panels(page: str) -> list[Panel]:
+    return sorted(_panels.get(page, {}).values(), key=lambda p: (p.order, p.key))
 
 
 def register_nav(section: NavSection) -> NavSection:

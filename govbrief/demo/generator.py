@@ -61,7 +61,7 @@ from govbrief.orgs.choices import Role, UnitKind, UnitLevel
 from govbrief.orgs.models import RoleAssignment, Unit, User
 from govbrief.orgs.roles import ADMIN_ROLE_MODELS, sync_admin_roles
 from govbrief.reports.choices import (
-    URGENCY_RANK,
+    inbox_rank,
     AdoptionMode,
     Distribution,
     EventAction,
@@ -1400,7 +1400,7 @@ def prepare_batch(batch: Batch, writer: TableWriter, *, marker: dict, marker_uni
         (Submission, [
             (s.id, s.report.id, s.version.id, s.from_unit.id, s.to_unit.id, _id(s.parent), s.state, s.submitted_by.id,
              s.submitted_at, _id(s.decided_by), s.decided_at, s.return_reason, _id(s.assignee), s.assigned_at,
-             s.first_opened_at, URGENCY_RANK[s.version.urgency], s.report.unit.id)
+             s.first_opened_at, inbox_rank(s.version.kind, s.version.urgency), s.report.unit.id)
             for s in batch.submissions]),
         (Adoption, [(a.id, a.submission.id, a.level, publication_id(a.submission.to_unit.id, a.publication), a.mode,
                      a.note, a.adopted_by.id, a.adopted_at)

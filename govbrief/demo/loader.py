@@ -1046,6 +1046,7 @@ class LoadResult:
     reports_skipped: int = 0
     saved_filters_created: int = 0
     issues_created: int = 0
+    incidents_created: int = 0
     seconds: float = 0.0
 
 
@@ -1097,6 +1098,10 @@ def load_demo(*, reports: int = DEFAULT_REPORTS, seed: int = DEFAULT_SEED, now: 
 
     result.issues_created = ensure_bulletins(now)
     say(f"刊物期次新建 {result.issues_created} 期")
+    from .emergencies import ensure_emergencies
+
+    result.incidents_created = ensure_emergencies(now)
+    say(f"突发事件新建 {result.incidents_created} 起")
     result.seconds = time.monotonic() - started
     return result
 

@@ -217,7 +217,7 @@ REASON_REMOVED = "年度考核得分低于12分，按照“总量控制、优胜
 ROLE_ABBR = {
     Role.INFORMANT: "xxy", Role.SIGNER: "qf", Role.PRINCIPAL: "fzr", Role.EDITOR: "bj",
     Role.CHIEF_EDITOR: "zb", Role.LEADER: "ld", Role.SYSTEM_ADMIN: "xtgl", Role.SECURITY_ADMIN: "aqgl",
-    Role.AUDIT_ADMIN: "sjgl",
+    Role.AUDIT_ADMIN: "sjgl", Role.DUTY_OFFICER: "zhiban",
 }
 
 # The well-known demo logins, printed first (username, role label, unit code).
@@ -228,6 +228,7 @@ WELL_KNOWN: list[tuple[str, str, str]] = [
     ("zhubian", "信息科负责人（主编）", DEMO_CITY_CODE),
     ("sheng_bianji", "编辑（省信息处）", PROVINCE_CODE),
     ("sheng_zhubian", "信息处负责人（主编）", PROVINCE_CODE),
+    ("zhiban", "值班员（市政府总值班室）", DEMO_CITY_CODE),
     ("lingdao", "领导（副省长）", PROVINCE_CODE),
     ("zhibaodian", "直报点信息员", NATIONAL_DIRECT_POINT_CODE),
     ("guoban", "编辑（国务院办公厅）", NATIONAL_CODE),
@@ -253,13 +254,13 @@ def _posts(spec: UnitSpec) -> dict[str, str]:
             Role.INFORMANT: "信息处一级主任科员", Role.SIGNER: "办公厅副主任", Role.PRINCIPAL: "省政府副秘书长、办公厅主任",
             Role.EDITOR: "信息处副处长", Role.CHIEF_EDITOR: "信息处处长", Role.LEADER: "副省长",
             Role.SYSTEM_ADMIN: "信息中心系统管理员", Role.SECURITY_ADMIN: "信息中心安全管理员",
-            Role.AUDIT_ADMIN: "机关纪委审计管理员",
+            Role.AUDIT_ADMIN: "机关纪委审计管理员", Role.DUTY_OFFICER: "省政府总值班室值班员",
         }
     if spec.level == UnitLevel.CITY:
         return {
             Role.INFORMANT: "信息科一级科员", Role.SIGNER: "市政府办公室副主任", Role.PRINCIPAL: "市政府副秘书长、办公室主任",
             Role.EDITOR: "信息科副科长", Role.CHIEF_EDITOR: "信息科科长", Role.LEADER: "副市长",
-            Role.SYSTEM_ADMIN: "市大数据中心系统管理员",
+            Role.SYSTEM_ADMIN: "市大数据中心系统管理员", Role.DUTY_OFFICER: "市政府总值班室值班员",
         }
     if spec.level == UnitLevel.TOWNSHIP:
         head = "镇长" if spec.short_name.endswith("镇") else "乡长"
@@ -306,6 +307,7 @@ def _people_for(spec: UnitSpec, index: int) -> list[PersonSpec]:
         add(Role.PRINCIPAL)
         add(Role.SIGNER)
         add(Role.INFORMANT)
+        add(Role.DUTY_OFFICER)  # 省政府总值班室
         return out
     if spec.code == DEMO_COUNTY_CODE:
         add(Role.INFORMANT, username="xinxiyuan")
@@ -324,6 +326,7 @@ def _people_for(spec: UnitSpec, index: int) -> list[PersonSpec]:
         add(Role.EDITOR, username="bianji" if main else "")
         add(Role.EDITOR)
         add(Role.CHIEF_EDITOR, username="zhubian" if main else "")
+        add(Role.DUTY_OFFICER, username="zhiban" if main else "")  # 市政府总值班室
         add(Role.LEADER)
         add(Role.PRINCIPAL)
         add(Role.SYSTEM_ADMIN)

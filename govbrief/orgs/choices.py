@@ -28,6 +28,8 @@ class Role(models.TextChoices):
     EDITOR = "editor", _("Editor")
     CHIEF_EDITOR = "chief_editor", _("Chief editor")
     LEADER = "leader", _("Leader")
+    # 值班员: keeps an office's duty desk (值班室), which requests and receives emergency reports (SPEC §5).
+    DUTY_OFFICER = "duty", _("Duty officer")
     SYSTEM_ADMIN = "sysadmin", _("System administrator")
     SECURITY_ADMIN = "secadmin", _("Security administrator")
     AUDIT_ADMIN = "auditor", _("Audit administrator")

@@ -15,6 +15,11 @@ class ReportKind(models.TextChoices):
     EMERGENCY = "emergency", _("Emergency")
 
 
+# The kinds the reports' own forms and API draft: an emergency report is drafted on its incident
+# (emergencies app), which records its stage and required elements (SPEC §5).
+DRAFTABLE_KINDS = [c for c in ReportKind.choices if c[0] != ReportKind.EMERGENCY]
+
+
 class Urgency(models.TextChoices):
     # Sorted most urgent first by URGENCY_RANK.
     EXTRA_URGENT = "extra", _("Extra urgent")
@@ -22,7 +27,16 @@ class Urgency(models.TextChoices):
     ROUTINE = "routine", _("Routine")
 
 
-URGENCY_RANK = {Urgency.EXTRA_URGENT: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
+URGENCY_RANK = {Urgency.EXTRA_URGENT: 1, Urgency.URGENT: 2, Urgency.ROUTINE: 3}
+# SPEC §5: an emergency report is on top of every inbox, above any other extra urgent item.
+EMERGENCY_RANK = 0
+
+
+def inbox_rank(kind: str, urgency: str) -> int:
+    """Where a submitted version sorts in an inbox: emergency reports first, then by urgency."""
+    if kind == ReportKind.EMERGENCY:
+        return EMERGENCY_RANK
+    return URGENCY_RANK.get(urgency, len(URGENCY_RANK) + 1)
 
 
 def urgency_rank(field: str):
@@ -31,7 +45,7 @@ def urgency_rank(field: str):
     from django.db.models import Case, IntegerField, Value, When
 
     return Case(*(When(**{field: code}, then=Value(rank)) for code, rank in URGENCY_RANK.items()),
-                default=Value(len(URGENCY_RANK)), output_field=IntegerField())
+                default=Value(len(URGENCY_RANK) + 1), output_field=IntegerField())
 
 
 class Distribution(models.TextChoices):

@@ -6,7 +6,7 @@ from govbrief.core import limits
 from govbrief.core.forms import BoundedModelMultipleChoiceField
 from govbrief.orgs.models import Unit
 
-from .choices import AdoptionMode, CommentAudience, Distribution, ReportKind, Urgency
+from .choices import DRAFTABLE_KINDS, AdoptionMode, CommentAudience, Distribution, ReportKind, Urgency
 from .uploads import check_import_size, check_upload
 
 
@@ -36,7 +36,7 @@ class MultipleFileField(forms.FileField):
 class ReportForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=limits.TITLE_MAX_CHARS)
     body = forms.CharField(label=_("Body"), widget=forms.Textarea(attrs={"class": "body"}), max_length=limits.BODY_MAX_CHARS)
-    kind = forms.ChoiceField(label=_("Kind"), choices=ReportKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=DRAFTABLE_KINDS)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE)
     distribution = forms.ChoiceField(label=_("Distribution scope"), choices=Distribution.choices, initial=Distribution.INTERNAL)
     keywords = forms.CharField(label=_("Keywords"), max_length=200, required=False, help_text=_("Separate with spaces or commas."))
@@ -47,6 +47,10 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.initial.get("kind") == ReportKind.EMERGENCY:
+            # An emergency report stays one, extra urgent (its incident record says so, SPEC §5).
+            self.fields["kind"].choices = [c for c in ReportKind.choices if c[0] == ReportKind.EMERGENCY]
+            self.fields["urgency"].choices = [c for c in Urgency.choices if c[0] == Urgency.EXTRA_URGENT]
         # No maxlength on the text area: a browser would cut a long paste silently; the server
         # refuses it with the limit and keeps what was typed. The limit is said in the help text.
         self.fields["body"].widget.attrs.pop("maxlength", None)
@@ -59,7 +63,7 @@ class ReportForm(forms.Form):
 
 class DocxImportForm(forms.Form):
     file = forms.FileField(label=_("Word document (.docx)"))
-    kind = forms.ChoiceField(label=_("Kind"), choices=ReportKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=DRAFTABLE_KINDS)
 
     def clean_file(self):
         f = self.cleaned_data["file"]

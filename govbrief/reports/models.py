@@ -24,6 +24,7 @@ from .choices import (
     ReportState,
     SubmissionState,
     Urgency,
+    inbox_rank,
 )
 
 
@@ -188,7 +189,8 @@ class Submission(ChoiceDisplay, models.Model):
     # The inbox's order (open first, most urgent first, newest first) must be served by one index on
     # this table, touching only the rows of a page whatever an office's history (issue 14), so the two
     # sort keys live here. ``is_closed`` is computed by the database from ``state`` and cannot drift;
-    # ``urgency_rank`` is a copy of the sent version's urgency (frozen once signed), kept by save()
+    # ``urgency_rank`` is a copy of the sent version's rank (choices.inbox_rank: emergency reports first,
+    # then by urgency; frozen once signed), kept by save()
     # whenever ``version`` is set (test_urgency_rank_follows_the_version guards it).
     is_closed = models.GeneratedField(
         expression=Case(When(state=SubmissionState.SUBMITTED, then=Value(0)), default=Value(1)),
@@ -230,7 +232,7 @@ class Submission(ChoiceDisplay, models.Model):
         if self.origin_unit_id is None and self.report_id is not None:
             self.origin_unit_id = self.report.unit_id
         if self.version_id is not None:
-            self.urgency_rank = URGENCY_RANK.get(self.version.urgency, len(URGENCY_RANK))
+            self.urgency_rank = inbox_rank(self.version.kind, self.version.urgency)
             if (fields := kwargs.get("update_fields")) is not None and "version" in fields:
                 kwargs["update_fields"] = {*fields, "urgency_rank"}
         super().save(*args, **kwargs)

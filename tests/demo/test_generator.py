@@ -35,10 +35,10 @@ from govbrief.orgs.choices import Role, UnitKind, UnitLevel
 from govbrief.orgs.models import RoleAssignment, Unit, User
 from govbrief.reports import services
 from govbrief.reports.choices import (
-    URGENCY_RANK,
     AdoptionMode,
     ReportState,
     SubmissionState,
+    inbox_rank,
 )
 from govbrief.reports.events import PRIVATE_DATA, REPORT_EVENT_DATA
 from govbrief.reports.models import (
@@ -124,7 +124,7 @@ def test_every_generated_row_is_consistent(generated):
         else:
             assert version.content_hash == ""
     for sub in Submission.objects.select_related("version", "parent", "parent__version", "from_unit", "to_unit", "report"):
-        assert sub.urgency_rank == URGENCY_RANK[sub.version.urgency]
+        assert sub.urgency_rank == inbox_rank(sub.version.kind, sub.version.urgency)
         assert sub.origin_unit_id == sub.report.unit_id
         assert sub.is_closed == (sub.state != SubmissionState.SUBMITTED)
         assert sub.version.signed_at is not None, "nothing leaves a unit unsigned"

@@ -25,3 +25,21 @@ def rows(template_name: str, items, **options):
     from govbrief.core.fragments import render_rows
 
     return render_rows(template_name, items or (), **options)
+
+
+@register.simple_tag(takes_context=True)
+def panels(context, page: str, obj):
+    """``{% panels "reports.report" report %}``: the boxes other apps add to this page
+    (core.registry.register_panel), each rendered with its own context, or nothing."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from govbrief.core.registry import panels as registered
+
+    request = context.get("request")
+    out = []
+    for panel in registered(page):
+        extra = panel.context(request, obj) if panel.context is not None else {}
+        if extra is not None:
+            out.append(render_to_string(panel.template, extra, request=request))
+    return mark_safe("".join(out))

@@ -11,7 +11,7 @@ from govbrief.core import limits
 from govbrief.core.serializers import IdListField, IndexedListField, StrictCharField, StrictSerializer, StrictSlugField
 from govbrief.orgs.models import Unit
 
-from ..choices import REPORTABLE_DISTRIBUTIONS, AdoptionMode, Distribution, ReportKind, Urgency
+from ..choices import DRAFTABLE_KINDS, REPORTABLE_DISTRIBUTIONS, AdoptionMode, Distribution, ReportKind, Urgency
 from ..models import Adoption, Attachment, Report, ReportEvent, ReportVersion, Submission
 from ..uploads import check_upload
 
@@ -64,7 +64,7 @@ class ReportCreateSerializer(StrictSerializer):
     body = StrictCharField(max_length=limits.BODY_MAX_CHARS, label=_label(ReportVersion, "body"))
     keywords = StrictCharField(max_length=limits.KEYWORDS_MAX_CHARS, required=False, allow_blank=True, default="",
                                      label=_label(ReportVersion, "keywords"))
-    kind = serializers.ChoiceField(choices=ReportKind.choices, label=_label(ReportVersion, "kind"))
+    kind = serializers.ChoiceField(choices=DRAFTABLE_KINDS, label=_label(ReportVersion, "kind"))
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.ROUTINE, label=_label(ReportVersion, "urgency"))
     distribution = DistributionField( default=Distribution.INTERNAL,
                                            label=_label(ReportVersion, "distribution"))
@@ -89,7 +89,7 @@ class ReportUpdateSerializer(StrictSerializer):
     body = StrictCharField(max_length=limits.BODY_MAX_CHARS, required=False, allow_blank=True, label=_label(ReportVersion, "body"))
     keywords = StrictCharField(max_length=limits.KEYWORDS_MAX_CHARS, required=False, allow_blank=True,
                                      label=_label(ReportVersion, "keywords"))
-    kind = serializers.ChoiceField(choices=ReportKind.choices, required=False, label=_label(ReportVersion, "kind"))
+    kind = serializers.ChoiceField(choices=DRAFTABLE_KINDS, required=False, label=_label(ReportVersion, "kind"))
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, label=_label(ReportVersion, "urgency"))
     distribution = DistributionField( required=False,
                                            label=_label(ReportVersion, "distribution"))
@@ -103,7 +103,7 @@ class ReportUpdateSerializer(StrictSerializer):
 
 class DocxImportSerializer(StrictSerializer):
     file = serializers.FileField(label=_("Word (.docx) file"))
-    kind = serializers.ChoiceField(choices=ReportKind.choices, default=ReportKind.NEWS, label=_label(ReportVersion, "kind"))
+    kind = serializers.ChoiceField(choices=DRAFTABLE_KINDS, default=ReportKind.NEWS, label=_label(ReportVersion, "kind"))
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.ROUTINE, label=_label(ReportVersion, "urgency"))
     distribution = DistributionField( default=Distribution.INTERNAL,
                                            label=_label(ReportVersion, "distribution"))

@@ -15,7 +15,7 @@ from govbrief.locks.revisions import check_revision, revision_token
 from govbrief.locks.services import lock_acquire, lock_break, lock_release, lock_require
 
 from .. import permissions
-from ..choices import REPORT_TRANSITIONS, Distribution, EventAction, ReportState
+from ..choices import REPORT_TRANSITIONS, Distribution, EventAction, ReportKind, ReportState, Urgency
 from ..docx_import import clean_body
 from ..models import Attachment, Report, ReportVersion, Submission
 from ..uploads import check_upload
@@ -74,6 +74,15 @@ def report_update(*, report: Report, user, revision: str | None = None, **change
         if revision is not None:
             check_revision(obj=report, token=revision, fields=REVISION_FIELDS)
         version = report.current_version
+        if version.kind == ReportKind.EMERGENCY or changes.get("kind") == ReportKind.EMERGENCY:
+            # An emergency report is drafted on its incident and stays one, extra urgent (SPEC §5).
+            fixed = {"kind": ReportKind.EMERGENCY, "urgency": Urgency.EXTRA_URGENT}
+            wrong = [f for f, v in fixed.items() if f in changes and changes[f] != v]
+            if version.kind != ReportKind.EMERGENCY and "kind" in changes:
+                wrong = ["kind"]
+            if wrong:
+                raise ValidationError({f: [_("An emergency report's kind and urgency are fixed; an emergency report "
+                                             "is drafted on its incident.")] for f in wrong})
         if version.is_frozen:  # pragma: no cover - guarded by the state table
             raise TransitionError(_("The signed text is frozen; start a new version."))
         changed = []

@@ -78,7 +78,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"完成，用时 {result.seconds:.1f} 秒：新建单位 {result.units_created} 个、账号 {result.people_created} 个、"
             f"报告 {result.reports_created} 条（已存在 {result.reports_skipped} 条，未重复创建）、"
-            f"刊物期次 {result.issues_created} 期。"
+            f"刊物期次 {result.issues_created} 期、突发事件 {result.incidents_created} 起。"
         )
         self.stdout.write("")
         self.print_accounts()

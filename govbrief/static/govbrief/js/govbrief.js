@@ -164,6 +164,12 @@
     source.addEventListener("notice", function (e) { seen(e); onNotice(e); });
     source.addEventListener("ready", function (e) { seen(e); failures = 0; layout.dataset.liveState = "open"; refresh(); });
     source.addEventListener("read", refresh);
+    // A change a page may be showing (the duty board): the page's live regions fetch themselves again.
+    source.addEventListener("refresh", function (e) {
+      var detail = {};
+      try { detail = JSON.parse(e.data); } catch (err) {}
+      document.dispatchEvent(new CustomEvent("govbrief:refresh", { detail: detail }));
+    });
     source.onerror = function () {
       layout.dataset.liveState = "reconnecting";
       // EventSource retries by itself after a dropped connection, but gives up on an error answer
@@ -180,4 +186,65 @@
     };
   }
   connect();
+})();
+
+// Live regions (the duty board, an incident's clocks): a region with data-live-src fetches its content
+// again when a "refresh" push arrives, and each emergency clock ticks every second (time left, or how
+// long overdue), so the board needs no reload.
+(function () {
+  var timer = null;
+  var pushed = null;  // the newest region HTML that came with a push (emergencies.live)
+  function reload() {
+    timer = null;
+    var given = pushed;
+    pushed = null;
+    document.querySelectorAll("[data-live-region][data-live-src]").forEach(function (region) {
+      // The duty board travels with the push for the office's desk: shown at once, no request.
+      if (given && region.dataset.liveKey === given.region && document.documentElement.lang === given.lang) {
+        region.innerHTML = given.html;
+        region.dataset.liveLoaded = String(Date.now());
+        tick();
+        return;
+      }
+      fetch(region.dataset.liveSrc, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          if (html === null) { return; }
+          region.innerHTML = html;
+          region.dataset.liveLoaded = String(Date.now());
+          tick();
+        })
+        .catch(function () {});
+    });
+  }
+  document.addEventListener("govbrief:refresh", function (e) {
+    var detail = e.detail || {};
+    if (detail.html && detail.region) {
+      pushed = detail;
+      clearTimeout(timer);
+      reload();
+      return;
+    }
+    if (!timer) { timer = setTimeout(reload, 50); }
+  });
+
+  function span(seconds) {
+    seconds = Math.abs(Math.trunc(seconds));
+    var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+    return h + ":" + (m < 10 ? "0" : "") + m + ":" + (s < 10 ? "0" : "") + s;
+  }
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll(".clock[data-deadline]").forEach(function (el) {
+      var left = (Date.parse(el.dataset.deadline) - now) / 1000;
+      var over = left < 0;
+      el.textContent = (over ? el.dataset.over : el.dataset.left).replace("%(time)s", span(left));
+      el.classList.toggle("overdue", over);
+      el.classList.toggle("soon", !over && left < 900);
+    });
+  }
+  if (document.querySelector(".clock[data-deadline]") || document.querySelector("[data-live-region]")) {
+    tick();
+    setInterval(tick, 1000);
+  }
 })();
