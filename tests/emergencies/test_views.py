@@ -186,3 +186,21 @@ def test_the_board_costs_the_same_queries_for_many_incidents(client, duty):
     add(8)
     assert [queries(u) for u in urls] == small
     assert max(small) <= 12
+
+
+def test_the_office_board_travels_with_the_push_to_its_desk_and_others_fetch(duty, monkeypatch):
+    from govbrief.emergencies import live
+
+    sent = []
+    monkeypatch.setattr(live, "publish_many", lambda pushes: sent.extend(pushes))
+    incident = duty.incident(by=duty.duty, unit=duty.world.county2)
+    services.request_create(user=duty.duty, incident=incident, units=[duty.world.county2])
+    sent.clear()
+    live.push_boards(incident.pk, [duty.world.city.pk, duty.world.county2.pk])
+    by_person = {pk: push for pk, push in sent}
+    desk = by_person[duty.duty.pk].data
+    assert desk["region"] == live.BOARD_REGION and f'data-incident="{incident.pk}"' in desk["html"]
+    assert f'data-unit="{duty.world.county2.pk}"' in desk["html"]
+    assert by_person[duty.world.city_editor.pk].data["html"] == desk["html"]  # one render for the desk
+    for person in (duty.world.county2_informant, duty.leader):  # a unit's people, an office's leader
+        assert "html" not in by_person[person.pk].data and by_person[person.pk].data["incident"] == incident.pk
