@@ -26,7 +26,7 @@ from .serializers import (
     DispositionCreateSerializer,
     EmergencyReportCreateSerializer,
     EmergencyReportSerializer,
-    EscalationSerializer,
+    EscalationDecisionSerializer,
     IncidentCreateSerializer,
     IncidentDetailSerializer,
     IncidentNoteSerializer,
@@ -140,12 +140,12 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         clocks = selectors.clocks_visible_to(user=request.user).filter(incident=incident, unit=unit)
         return Response(ClockSerializer(clocks, many=True).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Decide whether it must go on to the State Council office", request=EscalationSerializer,
+    @extend_schema(summary="Decide whether it must go on to the State Council office", request=EscalationDecisionSerializer,
                    responses=error_responses(IncidentSerializer))
     @action(detail=True, methods=["post"], url_path="escalation", url_name="escalation", **NO_FILTERS)
     def escalation(self, request, pk=None):
         incident = self.get_object()
-        services.escalation_decide(user=request.user, incident=incident, **_valid(EscalationSerializer, request.data))
+        services.escalation_decide(user=request.user, incident=incident, **_valid(EscalationDecisionSerializer, request.data))
         return Response(IncidentSerializer(incident).data)
 
     @extend_schema(summary="Close the incident (handling over)", request=IncidentNoteSerializer,

@@ -68,7 +68,21 @@ class DutyRules(models.Model):
         return dt.timedelta(minutes=self.request_minutes)
 
 
-class Incident(ChoiceDisplay, models.Model):
+class Casualties(models.Model):
+    """Casualty figures as numbers, as known when they were given (empty: not known); an incident's as
+    entered, each report's as it stated them, so the incident page shows how they changed."""
+
+    deaths = models.PositiveIntegerField(_("deaths"), null=True, blank=True, validators=[MaxValueValidator(10**6)])
+    injuries = models.PositiveIntegerField(_("injured"), null=True, blank=True, validators=[MaxValueValidator(10**7)])
+    missing = models.PositiveIntegerField(_("missing"), null=True, blank=True, validators=[MaxValueValidator(10**6)])
+    loss = models.DecimalField(_("direct loss (10,000 yuan)"), max_digits=12, decimal_places=2, null=True, blank=True,
+                               validators=[MinValueValidator(0)])
+
+    class Meta:
+        abstract = True
+
+
+class Incident(ChoiceDisplay, Casualties):
     """A sudden event (突发事件). Called Incident in code so that it is never confused with the
     domain events of the event layer. ``unit`` is the unit where it happened, which must report it;
     ``opened_by_unit`` the unit that entered it (that unit, or an office that learned of it first)."""
@@ -78,11 +92,6 @@ class Incident(ChoiceDisplay, models.Model):
     place = models.CharField(_("place"), max_length=200)
     occurred_at = models.DateTimeField(_("happened at"))
     learned_at = models.DateTimeField(_("learned of at"))
-    deaths = models.PositiveIntegerField(_("deaths"), null=True, blank=True, validators=[MaxValueValidator(10**6)])
-    injuries = models.PositiveIntegerField(_("injured"), null=True, blank=True, validators=[MaxValueValidator(10**7)])
-    missing = models.PositiveIntegerField(_("missing"), null=True, blank=True, validators=[MaxValueValidator(10**6)])
-    loss = models.DecimalField(_("direct loss (10,000 yuan)"), max_digits=12, decimal_places=2, null=True, blank=True,
-                               validators=[MinValueValidator(0)])
     description = models.TextField(_("short description"), max_length=2000)
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="incidents",
                              verbose_name=_("unit where it happened"))
@@ -122,7 +131,7 @@ ELEMENTS = ("occurred_at", "place", "source", "nature", "scope", "trend", "measu
 CASUALTIES = ("deaths", "injuries", "missing", "loss")
 
 
-class EmergencyReport(ChoiceDisplay, models.Model):
+class EmergencyReport(ChoiceDisplay, Casualties):
     """The emergency record of a report of kind ``emergency``: which incident, which stage, the seven
     required elements and the casualty figures as the report gave them. The text, sign-off and
     submission are the report's own (no second path); the elements can change only while the
@@ -141,11 +150,6 @@ class EmergencyReport(ChoiceDisplay, models.Model):
     scope = models.TextField(_("scope of impact"), max_length=2000)
     trend = models.TextField(_("trend"), max_length=2000)
     measures = models.TextField(_("measures taken"), max_length=4000)
-    deaths = models.PositiveIntegerField(_("deaths"), null=True, blank=True, validators=[MaxValueValidator(10**6)])
-    injuries = models.PositiveIntegerField(_("injured"), null=True, blank=True, validators=[MaxValueValidator(10**7)])
-    missing = models.PositiveIntegerField(_("missing"), null=True, blank=True, validators=[MaxValueValidator(10**6)])
-    loss = models.DecimalField(_("direct loss (10,000 yuan)"), max_digits=12, decimal_places=2, null=True, blank=True,
-                               validators=[MinValueValidator(0)])
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = RestrictedQuerySet.as_manager()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from govbrief.core import limits
@@ -16,7 +17,7 @@ from govbrief.core.serializers import (
 from govbrief.orgs.serializers import UnitBriefSerializer
 
 from .choices import MARKABLE_RECORD_KINDS, DispositionKind, IncidentKind, Stage
-from .models import Clock, EmergencyReport, Incident, ReportingRecord, Request
+from .models import Clock, EmergencyReport, Escalation, Incident, ReportingRecord, Request
 
 
 class ClockSerializer(serializers.ModelSerializer):
@@ -47,13 +48,27 @@ class IncidentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class EscalationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Escalation
+        fields = ["to_state_council", "reason", "decided_at"]
+        read_only_fields = fields
+
+
 class IncidentDetailSerializer(IncidentSerializer):
     clocks = serializers.SerializerMethodField()
     reports = serializers.SerializerMethodField()
+    state_council = serializers.SerializerMethodField(
+        help_text=_("The user's office's decision whether it must go on to the State Council office, if made."))
 
     class Meta(IncidentSerializer.Meta):
-        fields = [*IncidentSerializer.Meta.fields, "clocks", "reports"]
+        fields = [*IncidentSerializer.Meta.fields, "clocks", "reports", "state_council"]
         read_only_fields = fields
+
+    @extend_schema_field(EscalationSerializer(allow_null=True))
+    def get_state_council(self, obj):
+        decided = self.context.get("escalations") or []
+        return EscalationSerializer(decided[0]).data if decided else None
 
     def get_clocks(self, obj) -> list[dict]:
         return ClockSerializer(self.context["clocks"], many=True).data
@@ -173,6 +188,6 @@ class IncidentNoteSerializer(StrictSerializer):
     note = _text(500, required=False, allow_blank=True, default="")
 
 
-class EscalationSerializer(StrictSerializer):
+class EscalationDecisionSerializer(StrictSerializer):
     to_state_council = StrictBooleanField()
     reason = _text(500)

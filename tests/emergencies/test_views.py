@@ -204,3 +204,16 @@ def test_the_office_board_travels_with_the_push_to_its_desk_and_others_fetch(dut
     assert by_person[duty.world.city_editor.pk].data["html"] == desk["html"]  # one render for the desk
     for person in (duty.world.county2_informant, duty.leader):  # a unit's people, an office's leader
         assert "html" not in by_person[person.pk].data and by_person[person.pk].data["incident"] == incident.pk
+
+
+def test_api_reads_back_the_offices_state_council_decision_and_units_do_not(client, duty):
+    incident = duty.incident(by=duty.duty, unit=duty.world.county2)
+    login(client, duty.duty)
+    assert client.get(f"/api/incidents/{incident.pk}/").json()["state_council"] is None
+    response = client.post(f"/api/incidents/{incident.pk}/escalation/", {"to_state_council": True, "reason": "较大事故"},
+                           content_type="application/json")
+    assert response.status_code == 200
+    assert client.get(f"/api/incidents/{incident.pk}/").json()["state_council"]["reason"] == "较大事故"
+    services.request_create(user=duty.duty, incident=incident, units=[duty.world.county2])
+    login(client, duty.world.county2_informant)
+    assert client.get(f"/api/incidents/{incident.pk}/").json()["state_council"] is None
