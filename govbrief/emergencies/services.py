@@ -22,13 +22,14 @@ from django.utils.translation import gettext as _
 
 from govbrief import events
 from govbrief.core import limits
-from govbrief.core.errors import ActionNotAllowed, TransitionError
+from govbrief.core.errors import TransitionError
 from govbrief.orgs.choices import SCREENING_ROLES, Role
 from govbrief.orgs.models import Unit, User
 from govbrief.orgs.selectors import report_targets_for, users_with_role
 from govbrief.reports import services as report_services
 from govbrief.reports.choices import ReportKind, ReportState, SubmissionState, Urgency
 from govbrief.reports.models import Report, Submission
+from govbrief.reports.services._common import require
 
 from . import clocks, permissions
 from .choices import (
@@ -68,11 +69,6 @@ TEXT_LIMITS = {"title": 100, "place": 200, "source": 200, "nature": 300, "scope"
                "measures": 4000, "description": 2000, "message": 2000, "summary": 4000, "caller": 50,
                "caller_phone": 40, "reason": 2000, "answer": 2000, "note": 500}
 MAX_UNITS_PER_REQUEST = 500
-
-
-def require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise ActionNotAllowed(message)
 
 
 def _record(action: str, *, actor, target, data: dict, note: str = "", from_state: str = "",
